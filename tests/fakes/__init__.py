@@ -1,0 +1,1 @@
+"""Loopback fakes of the outside services, speaking their documented wire formats."""

@@ -1,0 +1,1 @@
+"""The `reprotrack` command line (typer): one module per command group."""

@@ -1,0 +1,82 @@
+"""What every command shares: resolved settings, the store, the consoles, error handling."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import Engine
+
+from tracker.config import Settings, load_settings
+from tracker.errors import ReprotrackError
+from tracker.store.engine import open_store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+log = logging.getLogger("reprotrack")
+
+
+@dataclass
+class AppContext:
+    """Lazily resolved state for one invocation (settings first, the store on first use)."""
+
+    config_file: str | None = None
+    database_url: str | None = None
+    _settings: Settings | None = None
+    _engine: Engine | None = None
+    out: Console = field(default_factory=lambda: Console(soft_wrap=True))
+    err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+
+    @property
+    def settings(self) -> Settings:
+        """The settings: defaults < config file < environment < flags."""
+        if self._settings is None:
+            self._settings = load_settings(self.config_file, database_url=self.database_url)
+        return self._settings
+
+    @property
+    def engine(self) -> Engine:
+        """The store, migrated to the newest schema."""
+        if self._engine is None:
+            self._engine = open_store(self.settings.database.url)
+        return self._engine
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    """The AppContext the main callback put on the click context."""
+    obj = ctx.find_object(AppContext)
+    if obj is None:  # a command invoked without the main callback (tests of one command)
+        obj = AppContext()
+        ctx.obj = obj
+    return obj
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn the tool's own errors into one line on stderr and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except ReprotrackError as exc:
+            Console(stderr=True, soft_wrap=True).print(f"error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(code=exc.exit_code) from None
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            raise typer.Exit(code=130) from None
+
+    return wrapper
+
+
+def is_terminal(console: Console) -> bool:
+    """Whether to draw progress bars (a terminal) or write plain log lines."""
+    return bool(console.is_terminal) and not console.is_dumb_terminal
+
+

@@ -1,0 +1,64 @@
+"""`reprotrack import FILE`: add papers and their links from a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from tracker.cli.context import app_context, is_terminal, reports_errors
+from tracker.importing import ImportSummary, InvalidRecords, import_file
+from tracker.ingest import FORMATS
+
+
+@reports_errors
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The file of papers to import.", show_default=False)],
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="auto, " + ", ".join(FORMATS) + "."),
+    ] = "auto",
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Import the good records of a partly bad file."),
+    ] = False,
+) -> None:
+    """Import papers from a Daily Papers text, BibTeX, CSV, JSON Lines or a list of ids."""
+    app = app_context(ctx)
+    max_bytes = int(app.settings.import_.max_file_mb * 1024 * 1024)
+    try:
+        if is_terminal(app.err):
+            with Progress(
+                TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
+                console=app.err, transient=True,
+            ) as bar:
+                task = bar.add_task("import", total=None)
+                summary = import_file(
+                    app.engine, file, format, skip_invalid=skip_invalid, max_bytes=max_bytes,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+        else:
+            summary = import_file(
+                app.engine, file, format, skip_invalid=skip_invalid, max_bytes=max_bytes
+            )
+    except InvalidRecords as exc:
+        for bad in exc.invalid:
+            app.err.print(f"{exc.path}:{bad.line}: {bad.reason}", markup=False, highlight=False)
+        raise
+    _print_summary(app.out, summary)
+
+
+def _print_summary(out, summary: ImportSummary) -> None:  # type: ignore[no-untyped-def]
+    out.print(
+        f"{summary.path} ({summary.format}): {summary.papers_read} papers read; "
+        f"{summary.papers_added} added, {summary.papers_updated} merged, "
+        f"{summary.papers_unchanged} unchanged; {summary.links_added} links added; "
+        f"{len(summary.skipped)} skipped",
+        markup=False,
+        highlight=False,
+    )
+    for bad in summary.skipped:
+        out.print(f"  skipped {summary.path}:{bad.line}: {bad.reason}", markup=False, highlight=False)

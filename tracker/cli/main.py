@@ -1,0 +1,45 @@
+"""The `reprotrack` application: global options and the command table."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tracker.cli.context import AppContext
+from tracker.cli.import_cmd import import_command
+from tracker.cli.papers_cmd import papers_command
+
+app = typer.Typer(
+    name="reprotrack",
+    help="Track whether research papers released what reproducing them needs.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold tokens
+    add_completion=False,
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config", envvar="REPROTRACK_CONFIG", help="Config file (default ./reprotrack.toml)."
+        ),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="REPROTRACK_DATABASE_URL",
+            help="Database URL (default: sqlite:///reprotrack.db).",
+        ),
+    ] = None,
+) -> None:
+    """Track whether research papers released what reproducing them needs."""
+    ctx.obj = AppContext(config_file=config, database_url=db)
+
+
+app.command("import")(import_command)
+app.command("papers")(papers_command)

@@ -1,0 +1,235 @@
+"""Settings: defaults < config file < environment < command-line flags, with strict validation.
+
+Every setting lives in one dataclass section below; `config.example.toml` shows each with its
+default (a test keeps the two in step). Unknown keys and wrong types are `ConfigError`s that
+name the key and the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from tracker.errors import ConfigError
+
+
+class Secret(str):
+    """A token: behaves as its value where a client needs it, but never shows in a repr."""
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self else "Secret('')"
+
+
+@dataclass
+class DatabaseSettings:
+    """Where the store lives."""
+
+    url: str = "sqlite:///reprotrack.db"
+
+
+@dataclass
+class HttpSettings:
+    """How politely every service is asked."""
+
+    timeout: float = 20.0
+    max_retries: int = 3
+    backoff_base: float = 0.5
+    max_rate_limit_wait: float = 60.0
+    concurrency_per_service: int = 4
+    user_agent: str = "reprotrack/0.1 (reproducibility tracker)"
+
+
+@dataclass
+class GitHubSettings:
+    """GitHub REST v3 / GraphQL v4."""
+
+    api_url: str = "https://api.github.com"
+    token: Secret = field(default_factory=Secret)
+    graphql_batch_size: int = 25
+
+
+@dataclass
+class HuggingFaceSettings:
+    """The Hugging Face Hub."""
+
+    endpoint: str = "https://huggingface.co"
+    token: Secret = field(default_factory=Secret)
+
+
+@dataclass
+class OsfSettings:
+    """The OSF API v2."""
+
+    api_url: str = "https://api.osf.io/v2"
+
+
+@dataclass
+class ArxivSettings:
+    """The arXiv export API (arXiv asks for one request every 3 seconds)."""
+
+    api_url: str = "https://export.arxiv.org/api"
+    min_interval: float = 3.0
+
+
+@dataclass
+class ZenodoSettings:
+    """Zenodo's REST API, used for Zenodo records."""
+
+    api_url: str = "https://zenodo.org/api"
+
+
+@dataclass
+class ImportSettings:
+    """Limits on input files."""
+
+    max_file_mb: float = 25.0
+
+
+@dataclass
+class Settings:
+    """All settings, one section per table of the config file."""
+
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    github: GitHubSettings = field(default_factory=GitHubSettings)
+    huggingface: HuggingFaceSettings = field(default_factory=HuggingFaceSettings)
+    osf: OsfSettings = field(default_factory=OsfSettings)
+    arxiv: ArxivSettings = field(default_factory=ArxivSettings)
+    zenodo: ZenodoSettings = field(default_factory=ZenodoSettings)
+    import_: ImportSettings = field(default_factory=ImportSettings)
+    source: str = field(default="defaults", compare=False)  # where the file part came from
+
+
+# TOML table name -> attribute name, where they differ (`import` is a Python keyword).
+_SECTION_ATTR = {"import": "import_"}
+_ATTR_SECTION = {v: k for k, v in _SECTION_ATTR.items()}
+
+# Standard environment variables of the services, and our own.
+ENV_VARIABLES: dict[str, tuple[str, str]] = {
+    "REPROTRACK_DATABASE_URL": ("database", "url"),
+    "GITHUB_API_URL": ("github", "api_url"),
+    "GITHUB_TOKEN": ("github", "token"),
+    "HF_ENDPOINT": ("huggingface", "endpoint"),
+    "HF_TOKEN": ("huggingface", "token"),
+    "OSF_API_URL": ("osf", "api_url"),
+    "ARXIV_API_URL": ("arxiv", "api_url"),
+    "ZENODO_API_URL": ("zenodo", "api_url"),
+}
+DEFAULT_CONFIG_NAME = "reprotrack.toml"
+
+
+def section_names() -> list[str]:
+    """The config file's table names, in order."""
+    return [_ATTR_SECTION.get(f.name, f.name) for f in fields(Settings) if f.name != "source"]
+
+
+def _section(settings: Settings, name: str) -> Any:
+    return getattr(settings, _SECTION_ATTR.get(name, name))
+
+
+def _coerce(value: Any, expected: type, *, where: str, key: str) -> Any:
+    """Check a value against a setting's type; ints are accepted where floats are expected."""
+    if expected is Secret:
+        if not isinstance(value, str):
+            raise ConfigError(f"expected a string, got {type(value).__name__}", file=where, key=key)
+        return Secret(value)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is int and isinstance(value, bool) or not isinstance(value, expected):
+        raise ConfigError(
+            f"expected {expected.__name__}, got {type(value).__name__} {value!r}",
+            file=where,
+            key=key,
+        )
+    return value
+
+
+def _parse_env_value(raw: str, expected: type, *, name: str) -> Any:
+    try:
+        if expected is bool:
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        return expected(raw)
+    except ValueError:
+        raise ConfigError(
+            f"expected {expected.__name__}, got {raw!r}", file="environment", key=name
+        ) from None
+
+
+def apply_mapping(settings: Settings, data: dict[str, Any], *, where: str) -> None:
+    """Overlay a parsed TOML document on `settings`, rejecting unknown keys and wrong types."""
+    for section_name, table in data.items():
+        if section_name not in section_names():
+            raise ConfigError(
+                f"unknown section (known: {', '.join(section_names())})",
+                file=where,
+                key=section_name,
+            )
+        if not isinstance(table, dict):
+            raise ConfigError("expected a table", file=where, key=section_name)
+        section = _section(settings, section_name)
+        hints = get_type_hints(type(section))
+        for key, value in table.items():
+            dotted = f"{section_name}.{key}"
+            if key not in hints:
+                known = ", ".join(f.name for f in fields(section))
+                raise ConfigError(f"unknown key (known: {known})", file=where, key=dotted)
+            setattr(section, key, _coerce(value, hints[key], where=where, key=dotted))
+
+
+def find_config_file(explicit: str | Path | None, env: dict[str, str]) -> Path | None:
+    """The config file to read: --config, else REPROTRACK_CONFIG, else ./reprotrack.toml if any."""
+    chosen = explicit or env.get("REPROTRACK_CONFIG")
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise ConfigError("config file not found", file=path)
+        return path
+    default = Path(DEFAULT_CONFIG_NAME)
+    return default if default.is_file() else None
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    *,
+    env: dict[str, str] | None = None,
+    database_url: str | None = None,
+) -> Settings:
+    """Resolve the settings: defaults < config file < environment < command-line flags."""
+    env = dict(os.environ) if env is None else env
+    settings = Settings()
+    path = find_config_file(config_file, env)
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"not valid TOML: {exc}", file=path) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read: {exc}", file=path) from None
+        apply_mapping(settings, data, where=str(path))
+        settings.source = str(path)
+    for name, (section_name, key) in ENV_VARIABLES.items():
+        raw = env.get(name)
+        if raw:
+            section = _section(settings, section_name)
+            expected = get_type_hints(type(section))[key]
+            setattr(section, key, _parse_env_value(raw, expected, name=name))
+    if database_url:
+        settings.database.url = database_url
+    return settings
+
+
+def as_dict(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The settings as TOML-shaped tables (tokens masked), e.g. for `reprotrack config`."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in section_names():
+        section = dataclasses.asdict(_section(settings, name))
+        out[name] = {k: ("***" if isinstance(v, Secret) and v else v) for k, v in section.items()}
+    return out

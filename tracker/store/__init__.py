@@ -1,0 +1,1 @@
+"""The paper store: SQLModel tables, the engine, Alembic migrations."""

@@ -1,0 +1,71 @@
+"""All database tables, in one module (SQLModel)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(**kwargs: Any) -> Any:
+    """A timezone-aware timestamp column (stored as UTC)."""
+    return Field(default_factory=_now, sa_column=Column(DateTime(timezone=True), **kwargs))
+
+
+class Paper(SQLModel, table=True):
+    """A paper being tracked. Merged across sources by arXiv id, else by `title_key`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str | None = None
+    title_key: str | None = Field(default=None, index=True)  # tracker.identifiers.normalise_title
+    arxiv_id: str | None = Field(default=None, unique=True)
+    doi: str | None = Field(default=None, index=True)
+    abstract: str | None = None
+    created_at: datetime = _ts(nullable=False)
+    updated_at: datetime = _ts(nullable=False)
+
+
+class Link(SQLModel, table=True):
+    """A URL a paper points to, normalised and classified, with where it was found."""
+
+    __table_args__ = (UniqueConstraint("paper_id", "url", name="uq_link_paper_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True, ondelete="CASCADE")
+    url: str
+    kind: str  # tracker.links.LinkKind
+    host: str
+    target: str
+    detail: str | None = None
+    provenance: str = "abstract"  # abstract, title, url, hf-paper, project-page, readme, user ...
+    confidence: float = 1.0
+    anonymous_review: bool = False
+    access_key: str | None = None  # OSF view_only key: it is what grants access
+    created_at: datetime = _ts(nullable=False)
+
+
+class ObservationRecord(SQLModel, table=True):
+    """One stored look at one link (append-only: this table is the history)."""
+
+    __tablename__ = "observation"
+    __table_args__ = (Index("ix_observation_link_checked", "link_id", "checked_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="link.id", ondelete="CASCADE")
+    service: str
+    status: str  # tracker.sources.base.LinkStatus
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    validators: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    reason: str | None = None
+    requests: int = 0
+    unchanged: bool = False
+    checked_at: datetime = _ts(nullable=False)

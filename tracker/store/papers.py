@@ -1,0 +1,122 @@
+"""Queries and writes on papers and their links (the merge rules live here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from tracker.identifiers import normalise_title
+from tracker.links import NormalisedLink
+from tracker.store.models import Link, Paper, _now
+
+
+@dataclass
+class PaperFields:
+    """What an input record says about a paper (any field may be unknown)."""
+
+    title: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    abstract: str | None = None
+
+
+def find_paper(session: Session, fields: PaperFields) -> Paper | None:
+    """The stored paper this record is: same arXiv id first, then same DOI, then same title.
+
+    A title match is refused when both sides carry different arXiv ids: two papers may share
+    a title (an arXiv id is the stronger identity).
+    """
+    if fields.arxiv_id:
+        paper = session.exec(select(Paper).where(Paper.arxiv_id == fields.arxiv_id)).first()
+        if paper:
+            return paper
+    if fields.doi:
+        for paper in session.exec(select(Paper).where(Paper.doi == fields.doi)):
+            if not (fields.arxiv_id and paper.arxiv_id and paper.arxiv_id != fields.arxiv_id):
+                return paper
+    key = normalise_title(fields.title) if fields.title else None
+    if key:
+        for paper in session.exec(select(Paper).where(Paper.title_key == key).order_by(Paper.id)):
+            if not (fields.arxiv_id and paper.arxiv_id and paper.arxiv_id != fields.arxiv_id):
+                return paper
+    return None
+
+
+def merge_fields(paper: Paper, fields: PaperFields) -> bool:
+    """Fill the paper's unknown fields from `fields`; returns whether anything changed.
+
+    Known values are never overwritten: the first source to name a title keeps it, so
+    re-importing a file changes nothing.
+    """
+    changed = False
+    for name in ("title", "arxiv_id", "doi", "abstract"):
+        value = getattr(fields, name)
+        if value and not getattr(paper, name):
+            setattr(paper, name, value)
+            changed = True
+    if changed:
+        paper.title_key = normalise_title(paper.title) if paper.title else None
+        paper.updated_at = _now()
+    return changed
+
+
+def new_paper(fields: PaperFields) -> Paper:
+    """A Paper row for a record never seen before."""
+    return Paper(
+        title=fields.title,
+        title_key=normalise_title(fields.title) if fields.title else None,
+        arxiv_id=fields.arxiv_id,
+        doi=fields.doi,
+        abstract=fields.abstract,
+    )
+
+
+def add_links(
+    session: Session,
+    paper: Paper,
+    links: Iterable[tuple[NormalisedLink, str]],
+    *,
+    confidence: float = 1.0,
+) -> list[Link]:
+    """Attach (link, provenance) pairs the paper does not have yet; returns the new rows."""
+    assert paper.id is not None
+    have = set(session.exec(select(Link.url).where(Link.paper_id == paper.id)))
+    added: list[Link] = []
+    for link, provenance in links:
+        if link.url in have:
+            continue
+        have.add(link.url)
+        row = Link(
+            paper_id=paper.id,
+            url=link.url,
+            kind=str(link.kind),
+            host=link.host,
+            target=link.target,
+            detail=link.detail,
+            provenance=provenance,
+            confidence=confidence,
+            anonymous_review=link.anonymous_review,
+            access_key=link.access_key,
+        )
+        session.add(row)
+        added.append(row)
+    return added
+
+
+def list_papers(session: Session) -> Sequence[Paper]:
+    """Every stored paper, oldest first."""
+    return session.exec(select(Paper).order_by(col(Paper.id))).all()
+
+
+def links_of(session: Session, paper_ids: Iterable[int]) -> dict[int, list[Link]]:
+    """The links of these papers, grouped by paper id, in the order they were added."""
+    ids = list(paper_ids)
+    grouped: dict[int, list[Link]] = {i: [] for i in ids}
+    if not ids:
+        return grouped
+    query = select(Link).where(col(Link.paper_id).in_(ids)).order_by(col(Link.id))
+    for link in session.exec(query):
+        grouped[link.paper_id].append(link)
+    return grouped

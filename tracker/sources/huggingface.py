@@ -1,0 +1,386 @@
+"""Observes Hugging Face Hub models, datasets and Spaces through huggingface_hub's `HfApi`.
+
+One request per link: `GET /api/{models|datasets|spaces}/{repo_id}?blobs=true`
+(`HfApi.model_info` / `dataset_info` / `space_info` with `files_metadata=True`), which
+returns the repo's metadata and every file with its size. A renamed repo costs one more
+request (the Hub's 307 to the new id, followed by the client).
+
+Facts of a repo the Hub answered (statuses ok, moved, private, gated, blocked):
+- `repo_id` (the id the Hub answered with), `requested_id` (the link's id), `repo_type`
+  ("model" | "dataset" | "space"), `moved_to` (new id when renamed, else None), `author`
+- `private`, `gated` (false | "auto" | "manual"), `disabled` (bools)
+- `downloads` (last 30 days; None for Spaces), `likes`
+- `last_modified`, `created_at` (ISO 8601 UTC strings or None), `sha` (revision)
+- `license` (first licence, from `cardData.license` else a `license:` tag), `licenses` (all)
+- `tags`, `arxiv_ids` (from `arxiv:` tags), `pipeline_tag`, `library_name`
+- `files` ([{"path", "size"}], sizes in bytes, None when the Hub gave none),
+  `files_total_size`, `has_card` (README.md present), `card_data` (the card metadata keys
+  in `CARD_DATA_KEYS` that are set)
+- `space_sdk`, `space_stage`, `space_hardware` (Spaces only, else None)
+
+Facts of a repo the Hub did not describe (missing, rate_limited, error, and gated or
+blocked by an error answer): `repo_id` (as asked for), `repo_type`, and
+`possibly_private_or_gated` (missing: true when no token was sent, since the Hub answers
+anonymous callers the same for missing and private repos), `retry_after_seconds`
+(rate_limited; None when the Hub gave no hint), `gated: true` (a GatedRepo error) or
+`disabled: true` (a "disabled" error).
+
+The Hub's info API is not conditional (ETags and 304s are served on file downloads only),
+so `previous` observations are not used and `unchanged` is never set.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from huggingface_hub import HfApi, constants, get_session
+from huggingface_hub.errors import (
+    DisabledRepoError,
+    GatedRepoError,
+    HfHubHTTPError,
+    HFValidationError,
+    OfflineModeIsEnabled,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+from huggingface_hub.utils import parse_ratelimit_headers
+
+from tracker.links import LinkKind
+from tracker.sources.base import (
+    LinkStatus,
+    LinkTarget,
+    Observation,
+    RequestLedger,
+    SingleLinkSource,
+)
+
+logger = logging.getLogger(__name__)
+
+SERVICE = "huggingface"
+DEFAULT_ENDPOINT = "https://huggingface.co"
+CARD_DATA_KEYS = (
+    "license", "license_name", "license_link", "base_model", "datasets", "language",
+    "library_name", "pipeline_tag", "task_categories", "pretty_name", "paperswithcode_id",
+    "sdk", "app_file", "models",
+)
+_REPO_TYPES = {
+    LinkKind.HF_MODEL.value: "model",
+    LinkKind.HF_DATASET.value: "dataset",
+    LinkKind.HF_SPACE.value: "space",
+}
+_RETRIED_STATUSES = frozenset({408, 500, 502, 503, 504})
+_INVALID_TOKEN_MESSAGE = "Invalid credentials in Authorization header"
+
+Outcome = tuple[LinkStatus, dict[str, Any], str | None]  # status, facts, reason
+
+
+@dataclass
+class _RequestScope:
+    """The requests one `observe` call sent, as seen by the shared client's event hooks."""
+
+    ledger: RequestLedger
+    service: str
+    requests: int = 0
+    exchanges: list[str] = field(default_factory=list)
+
+
+# huggingface_hub 1.x sends every call through one process-wide httpx.Client
+# (`get_session()`); HfApi has no per-instance client. Hooks on that client report to the
+# scope of the observe call running in the current thread/context, so requests land in the
+# right source's ledger even when several sources run in worker threads.
+_active_scope: ContextVar[_RequestScope | None] = ContextVar("hf_request_scope", default=None)
+_hook_lock = threading.Lock()
+
+# huggingface_hub 1.x, unless HF_HUB_DISABLE_TELEMETRY is set, builds its User-Agent by
+# fetching `{HF_ENDPOINT}/api/agent-harnesses` once per process (3 s timeout, cached under
+# HF_HOME): a request to the global endpoint rather than the configured one, sent inside our
+# request counts. The variable is read when huggingface_hub is imported, so importing this
+# module sets the value the variable would have set.
+constants.HF_HUB_DISABLE_TELEMETRY = True
+
+
+def _describe(request: httpx.Request) -> str:
+    query = f"?{request.url.query.decode()}" if request.url.query else ""
+    return f"{request.method} {request.url.path}{query}"
+
+
+def _count_request(request: httpx.Request) -> None:
+    scope = _active_scope.get()
+    if scope is not None:
+        scope.requests += 1
+        scope.ledger.count(scope.service)
+
+
+def _record_response(response: httpx.Response) -> None:
+    scope = _active_scope.get()
+    if scope is None:
+        return
+    outcome = str(response.status_code)
+    if code := response.headers.get("X-Error-Code"):
+        outcome += f" {code}"
+    if response.has_redirect_location:
+        outcome += f" -> {response.headers['Location']}"
+    scope.exchanges.append(f"{_describe(response.request)} -> {outcome}")
+
+
+def _hook_into_shared_client() -> None:
+    """Attach the counting hooks to huggingface_hub's current shared client, once.
+
+    Checked before every call: huggingface_hub may close and recreate its client (after a
+    connection error, or when someone calls `set_client_factory`), and a new client starts
+    without our hooks. Appending, rather than installing a client factory, keeps whatever
+    factory (proxies, certificates) the process configured.
+    """
+    client = get_session()
+    with _hook_lock:
+        hooks = client.event_hooks
+        if _count_request not in hooks["request"]:
+            hooks["request"].append(_count_request)
+        if _record_response not in hooks["response"]:
+            hooks["response"].append(_record_response)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def _retry_after_seconds(headers: httpx.Headers) -> float | None:
+    """Seconds the Hub asks us to wait: the longer of a spent `RateLimit` and `Retry-After`."""
+    waits: list[float] = []
+    ratelimit = parse_ratelimit_headers(headers)
+    if ratelimit is not None and ratelimit.remaining == 0:
+        waits.append(float(ratelimit.reset_in_seconds))
+    retry_after = (headers.get("Retry-After") or "").strip()
+    if retry_after.isdigit():
+        waits.append(float(retry_after))
+    elif retry_after:
+        try:
+            until = parsedate_to_datetime(retry_after)
+            waits.append(max(0.0, (until - datetime.now(UTC)).total_seconds()))
+        except (TypeError, ValueError):
+            pass
+    return max(waits) if waits else None
+
+
+class HuggingFaceSource(SingleLinkSource):
+    """Observes Hub models, datasets and Spaces (one `?blobs=true` info request per link)."""
+
+    service = SERVICE
+    kinds = frozenset({LinkKind.HF_MODEL, LinkKind.HF_DATASET, LinkKind.HF_SPACE})
+
+    def __init__(
+        self,
+        *,
+        endpoint: str = DEFAULT_ENDPOINT,
+        token: str | None = None,
+        timeout: float = 30.0,
+        ledger: RequestLedger | None = None,
+        max_retries: int = 3,
+        backoff_base: float = 1.0,
+        max_rate_limit_wait: float = 60.0,
+        user_agent: str = "reprotrack",
+    ) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.authenticated = bool(token)
+        self.timeout = timeout
+        self.ledger = ledger if ledger is not None else RequestLedger()
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.max_rate_limit_wait = max_rate_limit_wait
+        # token=False: never fall back to HF_TOKEN or ~/.cache/huggingface/token; the
+        # config layer alone decides which token is used.
+        self._api = HfApi(endpoint=self.endpoint, token=token or False, user_agent=user_agent)
+
+    def __repr__(self) -> str:
+        return f"HuggingFaceSource(endpoint={self.endpoint!r}, authenticated={self.authenticated})"
+
+    def observe(self, link: LinkTarget, previous: Observation | None = None) -> Observation:
+        """Look at one Hub repo: `GET /api/{models|datasets|spaces}/{repo_id}?blobs=true`."""
+        repo_type = _REPO_TYPES.get(str(link.kind))
+        if repo_type is None:
+            reason = f"not a Hub repository link: {link.kind}"
+            return Observation(self.service, LinkStatus.UNCHECKED, reason=reason)
+        scope = _RequestScope(self.ledger, self.service)
+        context_token = _active_scope.set(scope)
+        try:
+            status, facts, reason = self._fetch(repo_type, link.target, scope)
+        finally:
+            _active_scope.reset(context_token)
+        return Observation(
+            self.service, status, facts,
+            evidence=scope.exchanges, requests=scope.requests, reason=reason,
+        )
+
+    # -- one repo, with retries ----------------------------------------------------------
+    def _fetch(self, repo_type: str, repo_id: str, scope: _RequestScope) -> Outcome:
+        base = {"repo_id": repo_id, "repo_type": repo_type}
+        attempt = 0
+        while True:
+            try:
+                info = self._info(repo_type, repo_id)
+                return self._classify(info, repo_type, repo_id)
+            except GatedRepoError:
+                reason = "gated: the Hub refuses access until its terms are accepted"
+                return LinkStatus.GATED, {**base, "gated": True}, reason
+            except RevisionNotFoundError:
+                return LinkStatus.MISSING, base, "revision not found"
+            except RepositoryNotFoundError:
+                return self._missing(base)
+            except DisabledRepoError:
+                reason = "access to this repository is disabled"
+                return LinkStatus.BLOCKED, {**base, "disabled": True}, reason
+            except HfHubHTTPError as error:
+                outcome = self._http_error(error, base, attempt, scope)
+                if isinstance(outcome, tuple):
+                    return outcome
+                retry_in = outcome
+            except OfflineModeIsEnabled:
+                return LinkStatus.ERROR, base, "HF_HUB_OFFLINE is set: nothing was sent"
+            except httpx.TransportError as error:  # timeouts, refused or dropped connections
+                failure = type(error).__name__
+                scope.exchanges.append(f"GET /api/{repo_type}s/{repo_id}?blobs=true -> {failure}")
+                if attempt >= self.max_retries:
+                    reason = f"connection failed {attempt + 1} times ({failure})"
+                    return LinkStatus.ERROR, base, reason
+                retry_in = self._backoff(attempt)
+            except httpx.HTTPError as error:  # too many redirects, undecodable body
+                return LinkStatus.ERROR, base, f"HTTP failure: {type(error).__name__}"
+            except HFValidationError:
+                return LinkStatus.ERROR, base, f"not a valid Hub repo id: {repo_id!r}"
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                # json.JSONDecodeError is a ValueError; a JSON body of the wrong shape fails
+                # inside ModelInfo/DatasetInfo/SpaceInfo or _repo_facts.
+                reason = f"malformed response from the Hub: {type(error).__name__}: {error}"
+                return LinkStatus.ERROR, base, reason
+            logger.info("Hub %s %s: retry %d in %.2fs", repo_type, repo_id, attempt + 1, retry_in)
+            attempt += 1
+            time.sleep(retry_in)
+
+    def _info(self, repo_type: str, repo_id: str) -> Any:
+        """`GET /api/{models|datasets|spaces}/{repo_id}?blobs=true` through HfApi."""
+        _hook_into_shared_client()
+        fetch = {
+            "model": self._api.model_info,
+            "dataset": self._api.dataset_info,
+            "space": self._api.space_info,
+        }[repo_type]
+        return fetch(repo_id, files_metadata=True, timeout=self.timeout)
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with jitter (50-100% of base * 2^attempt)."""
+        return self.backoff_base * (2**attempt) * random.uniform(0.5, 1.0)
+
+    def _missing(self, base: dict[str, Any]) -> Outcome:
+        if self.authenticated:
+            facts = {**base, "possibly_private_or_gated": False}
+            return LinkStatus.MISSING, facts, "repository not found"
+        reason = "repository not found (without a token the Hub answers private repos the same)"
+        return LinkStatus.MISSING, {**base, "possibly_private_or_gated": True}, reason
+
+    def _http_error(
+        self, error: HfHubHTTPError, base: dict[str, Any], attempt: int, scope: _RequestScope
+    ) -> Outcome | float:
+        """The outcome of a Hub error with no specific exception, or seconds before a retry."""
+        status = error.response.status_code
+        message = error.server_message or ""
+        can_retry = attempt < self.max_retries
+        if status == 429:
+            wait = _retry_after_seconds(error.response.headers)
+            if wait is not None and wait <= self.max_rate_limit_wait and can_retry:
+                self.ledger.waited(self.service, wait)
+                scope.exchanges.append(f"waited {wait:g}s for the Hub's rate-limit reset")
+                return wait
+            if wait is None and can_retry:
+                return self._backoff(attempt)
+            facts = {**base, "retry_after_seconds": wait}
+            return LinkStatus.RATE_LIMITED, facts, "rate limited by the Hub"
+        if status in _RETRIED_STATUSES:
+            if can_retry:
+                return self._backoff(attempt)
+            return LinkStatus.ERROR, base, f"HTTP {status} after {attempt + 1} attempts"
+        if status == 401 and _INVALID_TOKEN_MESSAGE in message:
+            return LinkStatus.ERROR, base, "the Hub rejected the configured token"
+        if status in (401, 404):
+            # huggingface_hub turns a 401 without X-Error-Code into RepositoryNotFoundError
+            # only for https endpoints; the Hub has been seen sending it without the code.
+            return self._missing(base)
+        if status == 451:
+            return LinkStatus.BLOCKED, base, "unavailable for legal reasons (HTTP 451)"
+        return LinkStatus.ERROR, base, f"HTTP {status}: {message}".rstrip(": ")
+
+    # -- a repo the Hub answered ---------------------------------------------------------
+    def _classify(self, info: Any, repo_type: str, requested_id: str) -> Outcome:
+        facts = _repo_facts(info, repo_type, requested_id)
+        if facts["disabled"]:
+            return LinkStatus.BLOCKED, facts, "disabled on the Hub"
+        if facts["moved_to"]:
+            return LinkStatus.MOVED, facts, f"moved to {facts['moved_to']}"
+        if facts["private"]:
+            return LinkStatus.PRIVATE, facts, "private, visible with the configured token"
+        if facts["gated"]:
+            return LinkStatus.GATED, facts, f"gated ({facts['gated']}): files need accepted terms"
+        return LinkStatus.OK, facts, None
+
+
+def _licenses(info: Any, tags: list[str]) -> list[str]:
+    card_license = getattr(info.card_data, "license", None) if info.card_data is not None else None
+    found = [card_license] if isinstance(card_license, str) else list(card_license or [])
+    found += [tag.removeprefix("license:") for tag in tags if tag.startswith("license:")]
+    return list(dict.fromkeys(str(name) for name in found if name))
+
+
+def _card_data(info: Any) -> dict[str, Any]:
+    if info.card_data is None:
+        return {}
+    card = info.card_data.to_dict()
+    return {key: _json_safe(card[key]) for key in CARD_DATA_KEYS if card.get(key) is not None}
+
+
+def _repo_facts(info: Any, repo_type: str, requested_id: str) -> dict[str, Any]:
+    """The facts of one info response (see the module docstring for the keys)."""
+    tags = [str(tag) for tag in (info.tags or [])]
+    licenses = _licenses(info, tags)
+    files = [{"path": s.rfilename, "size": s.size} for s in (info.siblings or [])]
+    runtime = getattr(info, "runtime", None)
+    return {
+        "repo_id": info.id,
+        "requested_id": requested_id,
+        "repo_type": repo_type,
+        "moved_to": info.id if info.id.lower() != requested_id.lower() else None,
+        "author": info.author,
+        "private": bool(info.private),
+        "gated": info.gated or False,
+        "disabled": bool(info.disabled),
+        "downloads": getattr(info, "downloads", None),
+        "likes": info.likes,
+        "last_modified": _iso(info.last_modified),
+        "created_at": _iso(info.created_at),
+        "sha": info.sha,
+        "license": licenses[0] if licenses else None,
+        "licenses": licenses,
+        "tags": tags,
+        "arxiv_ids": [tag.removeprefix("arxiv:") for tag in tags if tag.startswith("arxiv:")],
+        "pipeline_tag": getattr(info, "pipeline_tag", None),
+        "library_name": getattr(info, "library_name", None),
+        "files": files,
+        "files_total_size": sum(f["size"] or 0 for f in files),
+        "has_card": any(f["path"].lower() == "readme.md" for f in files),
+        "card_data": _card_data(info),
+        "space_sdk": getattr(info, "sdk", None),
+        "space_stage": runtime.stage if runtime is not None else None,
+        "space_hardware": runtime.hardware if runtime is not None else None,
+    }

@@ -1,0 +1,145 @@
+"""Find released artifacts (weights, data) anywhere among a paper's links, with their access.
+
+Shared by weights_released and data_released: each link kind that can hold files is read
+with the classification rules (file trees, release assets, deposits), and every place that
+holds files of the wanted role becomes a :class:`Release`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from checks.base import CriterionDefinition, Finding, LinkFacts, Outcome, PaperFacts
+from checks.common import (
+    AVAILABLE,
+    DEPOSIT_KINDS,
+    UNKNOWN,
+    deposit_assets,
+    inventory,
+    make_finding,
+    name_paths,
+    release_assets,
+    tree_caveats,
+)
+from tracker.links import LinkKind
+from tracker.sources.base import LinkStatus
+
+Role = Literal["weights", "data"]
+Access = Literal["public", "gated", "view_only"]
+ROLE_NOUNS: dict[str, str] = {"weights": "weight", "data": "data"}
+
+
+@dataclass(frozen=True)
+class Release:
+    """One place holding files of a role: which link, which files, how they can be had."""
+
+    link: LinkFacts
+    paths: tuple[str, ...]
+    access: Access
+    where: str  # "files", "release assets", "deposit files"
+
+    def evidence(self) -> str:
+        """One evidence line: ``<url>: <where>: a, b (gated)``."""
+        note = {"public": "", "gated": " (gated: access after accepting terms)",
+                "view_only": " (only through an anonymous-review link, which may expire)"}
+        return f"{self.link.url}: {self.where}: {name_paths(list(self.paths))}{note[self.access]}"
+
+
+@dataclass
+class Search:
+    """What a search over the paper's links found, and what it could not look at."""
+
+    releases: list[Release] = field(default_factory=list)
+    unknown: list[LinkFacts] = field(default_factory=list)  # could not be checked
+    looked_at: list[str] = field(default_factory=list)  # evidence for a fail
+
+
+def _access(link: LinkFacts) -> Access:
+    if link.facts.get("view_only_required"):
+        return "view_only"
+    if link.status is LinkStatus.GATED or link.facts.get("gated"):
+        return "gated"
+    return "public"
+
+
+def _candidate_kinds(role: Role) -> tuple[LinkKind, ...]:
+    if role == "weights":
+        return (LinkKind.HF_MODEL, LinkKind.HF_SPACE, LinkKind.HF_DATASET,
+                LinkKind.GITHUB_REPO, *DEPOSIT_KINDS)
+    return (LinkKind.HF_DATASET, LinkKind.GITHUB_REPO, *DEPOSIT_KINDS)
+
+
+def _places(link: LinkFacts, role: Role) -> list[tuple[str, tuple[str, ...]]]:
+    """(where, paths) pairs of files of ``role`` held by one available link."""
+    places: list[tuple[str, tuple[str, ...]]] = []
+    files = inventory(link)
+    if files is not None:
+        places.append(("files", files.weight_files if role == "weights" else files.data_files))
+    if link.kind is LinkKind.GITHUB_REPO:
+        assets = release_assets(link)
+        places.append(("release assets",
+                       assets.weight_assets if role == "weights" else assets.data_assets))
+    elif link.kind in DEPOSIT_KINDS:
+        assets = deposit_assets(link)
+        places.append(("deposit files",
+                       assets.weight_assets if role == "weights" else assets.data_assets))
+    return places
+
+
+def find_releases(paper: PaperFacts, role: Role) -> Search:
+    """Every place among the paper's links that holds files of ``role``."""
+    search = Search()
+    for link in paper.links_of(*_candidate_kinds(role)):
+        if link.status in UNKNOWN:
+            search.unknown.append(link)
+            continue
+        if link.status not in AVAILABLE:
+            search.looked_at.append(f"{link.url}: {link.status}")
+            continue
+        places = _places(link, role)
+        if inventory(link) is None:
+            search.unknown.append(link)  # reachable, but its file list was not recorded
+        found = False
+        for where, paths in places:
+            # Two identical names on one link (tree and deposit view) are one release.
+            unique = tuple(dict.fromkeys(paths))
+            if unique:
+                found = True
+                search.releases.append(Release(link, unique, _access(link), where))
+        if not found:
+            total = len(link.facts.get("tree") or link.facts.get("files")
+                        or link.facts.get("file_names") or [])
+            search.looked_at.append(f"{link.url}: no {ROLE_NOUNS[role]} files among {total} "
+                                    "file(s)")
+            search.looked_at.extend(tree_caveats(link))
+    return search
+
+
+VIEW_ONLY_SCORE = 0.5
+MAX_RELEASE_LINES = 6
+
+
+def release_finding(
+    definition: CriterionDefinition, paper: PaperFacts, role: Role, remediation: str
+) -> Finding:
+    """The finding of a release criterion: pass when public or gated files exist anywhere."""
+    search = find_releases(paper, role)
+    lines = [release.evidence() for release in search.releases][:MAX_RELEASE_LINES]
+    open_releases = [r for r in search.releases if r.access != "view_only"]
+    if open_releases:
+        chosen = next((r for r in open_releases if r.access == "public"), open_releases[0])
+        return make_finding(definition, Outcome.PASS, 1.0, lines, subject=chosen.link.url)
+    if search.releases:
+        return make_finding(definition, Outcome.PARTIAL, VIEW_ONLY_SCORE, lines,
+                            f"Publish the {role} openly; anonymous-review links expire.",
+                            subject=search.releases[0].link.url)
+    if search.unknown:
+        unknown = [f"{link.url}: could not be checked ({link.status})"
+                   if link.status in UNKNOWN else f"{link.url}: no file list recorded"
+                   for link in search.unknown]
+        return make_finding(definition, Outcome.UNAVAILABLE, None,
+                            [*unknown, *search.looked_at], subject=search.unknown[0].url)
+    evidence = search.looked_at or [
+        f"the paper links nothing that could hold {ROLE_NOUNS[role]} files"]
+    return make_finding(definition, Outcome.FAIL, 0.0, evidence, remediation)

@@ -1,0 +1,275 @@
+"""Helpers the criteria share: link status groups, the best code repository, file inventories.
+
+Status groups (of :class:`~tracker.sources.base.LinkStatus`):
+
+- ``REACHABLE`` (ok, moved): the service answered with the target's facts;
+- ``AVAILABLE`` = reachable plus gated: the files exist and can be had on accepted terms;
+- ``UNKNOWN`` (rate_limited, error, unchecked): nothing can be concluded about the target;
+- ``GONE`` (missing, private, blocked): a reader following the link gets nothing.
+
+Code repositories are the paper's ``github_repo`` links; when there are several, the code
+criteria judge the best one (:func:`best_code_repo`) and name it in the finding's ``subject``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from checks.base import CriterionDefinition, Finding, LinkFacts, Outcome, PaperFacts
+from checks.classify import AssetInventory, FileInventory, classify_assets, classify_paths
+from tracker.links import LinkKind
+from tracker.sources.base import LinkStatus
+
+REACHABLE: frozenset[LinkStatus] = frozenset({LinkStatus.OK, LinkStatus.MOVED})
+AVAILABLE: frozenset[LinkStatus] = REACHABLE | {LinkStatus.GATED}
+UNKNOWN: frozenset[LinkStatus] = frozenset(
+    {LinkStatus.RATE_LIMITED, LinkStatus.ERROR, LinkStatus.UNCHECKED}
+)
+GONE: frozenset[LinkStatus] = frozenset(
+    {LinkStatus.MISSING, LinkStatus.PRIVATE, LinkStatus.BLOCKED}
+)
+
+CODE_KINDS: tuple[LinkKind, ...] = (LinkKind.GITHUB_REPO,)
+HUB_KINDS: tuple[LinkKind, ...] = (LinkKind.HF_MODEL, LinkKind.HF_DATASET, LinkKind.HF_SPACE)
+DEPOSIT_KINDS: tuple[LinkKind, ...] = (LinkKind.OSF_NODE, LinkKind.ZENODO_RECORD)
+
+MAX_NAMED_PATHS = 5
+
+
+# ---- findings ------------------------------------------------------------------------
+
+def make_finding(
+    definition: CriterionDefinition,
+    outcome: Outcome,
+    score: float | None,
+    evidence: Iterable[str],
+    remediation: str = "",
+    subject: str | None = None,
+) -> Finding:
+    """Build a finding for ``definition``; the remediation is dropped on pass."""
+    return Finding(
+        criterion=definition.id,
+        outcome=outcome,
+        score=score,
+        evidence=list(evidence),
+        remediation="" if outcome is Outcome.PASS else remediation,
+        subject=subject,
+    )
+
+
+def name_paths(paths: Sequence[str], limit: int = MAX_NAMED_PATHS) -> str:
+    """``a, b, c (+4 more)``: a short list of paths for evidence."""
+    shown = ", ".join(paths[:limit])
+    return f"{shown} (+{len(paths) - limit} more)" if len(paths) > limit else shown
+
+
+def describe_status(link: LinkFacts) -> str:
+    """``<url>: missing`` or ``<url>: moved to o/r``: one evidence line about a link."""
+    moved_to = link.facts.get("moved_to")
+    if link.status is LinkStatus.MOVED and moved_to:
+        return f"{link.url}: moved to {moved_to}"
+    return f"{link.url}: {link.status}"
+
+
+# ---- files ---------------------------------------------------------------------------
+
+def file_entries(link: LinkFacts) -> list[dict[str, Any]] | None:
+    """The link's file list as ``[{"path", "size"}]``, or None when none was recorded.
+
+    GitHub stores ``tree``, the Hub ``files``, OSF and Zenodo ``file_names`` (older Zenodo
+    facts: ``files`` with ``key``).
+    """
+    for key in ("tree", "files", "file_names"):
+        raw = link.facts.get(key)
+        if isinstance(raw, list):
+            return [entry for entry in map(_as_entry, raw) if entry]
+    return None
+
+
+def _as_entry(entry: Any) -> dict[str, Any]:
+    if isinstance(entry, str):
+        return {"path": entry, "size": None}
+    if isinstance(entry, Mapping):
+        path = entry.get("path") or entry.get("key") or entry.get("name")
+        if path:
+            return {**entry, "path": str(path).lstrip("/")}
+    return {}
+
+
+def inventory(link: LinkFacts) -> FileInventory | None:
+    """Classify the link's files (a Hub dataset's as data); None when no list was recorded."""
+    entries = file_entries(link)
+    if entries is None:
+        return None
+    repo_type = "dataset" if link.kind is LinkKind.HF_DATASET else None
+    return classify_paths(entries, repo_type=repo_type)
+
+
+def deposit_assets(link: LinkFacts) -> AssetInventory:
+    """Read an OSF/Zenodo deposit's files as release assets (flat, named archives)."""
+    entries = file_entries(link) or []
+    return classify_assets([{"name": e["path"].rsplit("/", 1)[-1], "size": e.get("size")}
+                            for e in entries])
+
+
+def release_assets(link: LinkFacts) -> AssetInventory:
+    """Classify the assets of every non-draft release of a GitHub repository."""
+    assets = [
+        asset
+        for release in link.facts.get("releases") or []
+        if not release.get("draft")
+        for asset in release.get("assets") or []
+    ]
+    return classify_assets(assets)
+
+
+def tree_caveats(link: LinkFacts) -> list[str]:
+    """Evidence lines saying the file list was incomplete (depth-limited or truncated)."""
+    caveats = []
+    if link.facts.get("tree_depth_limited"):
+        caveats.append(f"{link.url}: only the top two levels of the file tree were listed "
+                       "(GraphQL); deeper files were not seen")
+    if link.facts.get("tree_truncated") or link.facts.get("tree_capped"):
+        caveats.append(f"{link.url}: the file tree was truncated; not every file was seen")
+    return caveats
+
+
+# ---- code repositories ---------------------------------------------------------------
+
+def code_repos(paper: PaperFacts) -> tuple[LinkFacts, ...]:
+    """The paper's code repository links, in the paper's order."""
+    return paper.links_of(*CODE_KINDS)
+
+
+def placeholder_reason(repo: LinkFacts) -> str | None:
+    """Why a reachable repository is only a placeholder, or None when it holds real content.
+
+    Decided on the file tree (classify: no substantive code, weights or data). A tree listed
+    only two levels deep can hide code, so it then takes the README's placeholder wording as
+    well; with no tree recorded, the README's wording alone decides.
+    """
+    facts = repo.facts
+    if facts.get("empty"):
+        return "empty repository (no commits)"
+    readme = facts.get("readme") or {}
+    readme_says = bool(readme.get("is_placeholder_text"))
+    files = inventory(repo)
+    if files is None:
+        return "README only announces the code" if readme_says else None
+    if not files.is_placeholder:
+        return None
+    if facts.get("tree_depth_limited") and not readme_says:
+        return None
+    if files.total_files == 0:
+        return "no files"
+    return f"no code, weights or data among {files.total_files} file(s): " \
+           f"{name_paths([e['path'] for e in file_entries(repo) or []])}"
+
+
+def _completeness(repo: LinkFacts) -> int:
+    files = inventory(repo)
+    if files is None or repo.facts.get("empty"):
+        return 0
+    roles = (files.dependency_specs, files.training_code, files.evaluation_code,
+             files.weight_files, files.data_files, files.readme)
+    return int(not files.is_placeholder) + sum(bool(paths) for paths in roles)
+
+
+def _status_rank(link: LinkFacts) -> int:
+    if link.status in REACHABLE:
+        return 2
+    return 1 if link.status in UNKNOWN else 0
+
+
+def best_code_repo(paper: PaperFacts) -> LinkFacts | None:
+    """The code repository the code criteria judge, or None when the paper links none.
+
+    Reachable repositories first, then those that could not be checked (rate limited,
+    error, unchecked) ahead of the gone ones; among equals the most complete file inventory,
+    then the most stars, then the first linked.
+    """
+    repos = code_repos(paper)
+    if not repos:
+        return None
+    ranked = sorted(
+        enumerate(repos),
+        key=lambda item: (
+            _status_rank(item[1]),
+            _completeness(item[1]),
+            item[1].facts.get("stars") or 0,
+            -item[0],
+        ),
+        reverse=True,
+    )
+    return ranked[0][1]
+
+
+def choice_evidence(paper: PaperFacts, chosen: LinkFacts) -> list[str]:
+    """An evidence line naming the chosen repository when the paper links several."""
+    repos = code_repos(paper)
+    if len(repos) < 2:
+        return []
+    others = ", ".join(describe_status(repo) for repo in repos if repo is not chosen)
+    return [f"judged {chosen.url}, the best of {len(repos)} code repositories (others: {others})"]
+
+
+def unreachable_code_finding(
+    definition: CriterionDefinition, paper: PaperFacts, remediation: str
+) -> Finding | None:
+    """The finding of a code criterion when the best repository cannot be read, else None.
+
+    No repository: fail. Best one rate limited / error / unchecked: unavailable. Best one
+    missing, private or blocked: fail.
+    """
+    repo = best_code_repo(paper)
+    if repo is None:
+        return make_finding(definition, Outcome.FAIL, 0.0, ["no code repository is linked"],
+                            remediation)
+    if repo.status in REACHABLE:
+        return None
+    chosen = choice_evidence(paper, repo)
+    if repo.status in UNKNOWN:
+        return make_finding(definition, Outcome.UNAVAILABLE, None,
+                            [f"{repo.url}: could not be checked ({repo.status})", *chosen],
+                            subject=repo.url)
+    return make_finding(definition, Outcome.FAIL, 0.0,
+                        [f"{repo.url}: not reachable ({repo.status})", *chosen],
+                        remediation, subject=repo.url)
+
+
+def repo_role_finding(
+    definition: CriterionDefinition,
+    paper: PaperFacts,
+    role: str,
+    what: str,
+    remediation: str,
+) -> Finding:
+    """Pass when the best repository's inventory has paths in ``role``, else fail.
+
+    Shared by environment, training_code and evaluation_code; ``what`` names the role in
+    the evidence ("dependency specification").
+    """
+    early = unreachable_code_finding(definition, paper, remediation)
+    if early is not None:
+        return early
+    repo = best_code_repo(paper)
+    assert repo is not None  # unreachable_code_finding returned None, so a repo was reachable
+    chosen = choice_evidence(paper, repo)
+    files = inventory(repo)
+    if repo.facts.get("empty"):
+        return make_finding(definition, Outcome.FAIL, 0.0,
+                            [f"{repo.url}: empty repository (no commits)", *chosen],
+                            remediation, subject=repo.url)
+    if files is None:
+        return make_finding(definition, Outcome.UNAVAILABLE, None,
+                            [f"{repo.url}: no file list was recorded", *chosen],
+                            subject=repo.url)
+    paths: tuple[str, ...] = getattr(files, role)
+    if paths:
+        return make_finding(definition, Outcome.PASS, 1.0,
+                            [f"{repo.url}: {what}: {name_paths(list(paths))}", *chosen],
+                            subject=repo.url)
+    evidence = [f"{repo.url}: no {what} among {files.total_files} file(s)", *chosen,
+                *tree_caveats(repo)]
+    return make_finding(definition, Outcome.FAIL, 0.0, evidence, remediation, subject=repo.url)

@@ -1,0 +1,165 @@
+"""Render docs/scorecard.md from the criteria's definitions, so the page cannot drift from the code.
+
+Regenerate with ``python -m checks.docs`` (writes docs/scorecard.md); a test compares the
+committed page with :func:`render_scorecard_docs`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from checks.base import CHECKLIST_ITEMS, CRITERIA, CriterionDefinition, Outcome
+from tracker.scoring import DEFAULT_WEIGHTS, GRADE_BANDS, LOWEST_GRADE, WEIGHTS_KEY
+
+DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "scorecard.md"
+
+CHECKLIST_LABELS: dict[str, str] = {
+    "dependencies": "Specification of dependencies",
+    "training_code": "Training code",
+    "evaluation_code": "Evaluation code",
+    "pretrained_models": "Pre-trained models",
+    "results_readme": "README file with results",
+}
+
+
+def _weight(value: float) -> str:
+    return f"{value:g}"
+
+
+def _intro() -> list[str]:
+    return [
+        "# The reproducibility scorecard",
+        "",
+        "<!-- Generated from the criteria's definitions by `python -m checks.docs`; "
+        "do not edit by hand. -->",
+        "",
+        "Each paper is judged by the criteria below. A criterion reads the latest facts of "
+        "all the paper's links (no network, no clock) and returns a finding: an outcome "
+        "(`pass`, `partial`, `fail`, `not_applicable`, `unavailable`), a score in [0, 1], "
+        "the evidence that decided it (which link, file, release or fact) and a one-line "
+        "remediation. When a paper links several code repositories, the code criteria judge "
+        "the best one (reachable first, then the most complete file inventory, then stars) "
+        "and name it.",
+        "",
+    ]
+
+
+def _scoring(weights: Mapping[str, float]) -> list[str]:
+    lines = [
+        "## How the score is computed",
+        "",
+        "The score is the weighted mean of the criteria's scores over the *conclusive* "
+        "criteria: `sum(weight * score) / sum(weight)` over the criteria whose outcome is "
+        "neither `unavailable` nor `not_applicable`. An `unavailable` finding (after a rate "
+        "limit or a service error) leaves the denominator and is listed as *inconclusive*; "
+        "it is never scored zero. When no criterion is conclusive, the score and the grade "
+        "are empty, never 0.",
+        "",
+        "A paper that links nothing at all is conclusive: every release criterion fails, "
+        "`link_health` is not applicable, and the paper scores 0 (grade F).",
+        "",
+        "| grade | score |",
+        "|---|---|",
+    ]
+    lines += [f"| {grade} | >= {lowest:.2f} |" for grade, lowest in GRADE_BANDS]
+    lines += [f"| {LOWEST_GRADE} | below {GRADE_BANDS[-1][1]:.2f} |", ""]
+    lines += [
+        "Stars, forks, downloads, likes and the last commit date are reported next to the "
+        "score but never scored: popularity is not reproducibility.",
+        "",
+        "A paper whose abstract promises code (\"will be released\", \"coming soon\") while "
+        "no code link exists, or the best code repository is missing, private, blocked, "
+        "empty or a placeholder, is flagged `promise_unfulfilled`. The flag is not scored.",
+        "",
+        "## The ML Code Completeness Checklist",
+        "",
+        "The first five items of the ML Code Completeness Checklist are criteria of this "
+        "rubric; the scorecard's `checklist` is the number of them that passed (0-5).",
+        "",
+        "| checklist item | criterion |",
+        "|---|---|",
+    ]
+    by_item = {d.checklist_item: d.id for d in _definitions() if d.checklist_item}
+    lines += [f"| {CHECKLIST_LABELS[item]} | `{by_item.get(item, '-')}` |"
+              for item in CHECKLIST_ITEMS]
+    lines += [
+        "",
+        "## Changing the weights",
+        "",
+        f"Weights live in the configuration file's `[{WEIGHTS_KEY}]` table. It must name "
+        "every criterion exactly once, each weight must be a number >= 0 (0 leaves a "
+        "criterion out of the score), and the weights must sum to 1; otherwise the tool "
+        "stops with a configuration error naming the offending key or the sum. The "
+        "defaults:",
+        "",
+        "```toml",
+        f"[{WEIGHTS_KEY}]",
+    ]
+    lines += [f"{criterion_id} = {_weight(weight)}" for criterion_id, weight in weights.items()]
+    lines += ["```", ""]
+    return lines
+
+
+def _summary(weights: Mapping[str, float]) -> list[str]:
+    lines = ["## Criteria", "", "| criterion | weight | checklist item | question |",
+             "|---|---|---|---|"]
+    for definition in _definitions():
+        item = CHECKLIST_LABELS[definition.checklist_item] if definition.checklist_item else ""
+        lines.append(f"| [`{definition.id}`](#{definition.id}) | "
+                     f"{_weight(weights[definition.id])} | {item} | {definition.question} |")
+    return [*lines, ""]
+
+
+def _criterion_section(definition: CriterionDefinition, weight: float) -> list[str]:
+    item = CHECKLIST_LABELS[definition.checklist_item] if definition.checklist_item else "none"
+    lines = [
+        f'<a id="{definition.id}"></a>',
+        f"### `{definition.id}`: {definition.title}",
+        "",
+        f"**Question.** {definition.question}",
+        "",
+        f"**Why it matters.** {definition.motivation}",
+        "",
+        f"**How it is decided.** {definition.how}",
+        "",
+        "**Outcomes.**",
+        "",
+    ]
+    lines += [f"- `{outcome}`: {meaning}" for outcome, meaning in definition.outcomes.items()]
+    lines += [
+        "",
+        f"**Remediation.** {definition.remediation}",
+        "",
+        f"**Weight** {_weight(weight)}; **checklist item:** {item}.",
+        "",
+    ]
+    return lines
+
+
+def _definitions() -> list[CriterionDefinition]:
+    return [registered.definition for registered in CRITERIA.values()]
+
+
+def render_scorecard_docs(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> str:
+    """The Markdown of docs/scorecard.md, generated from the registered definitions."""
+    lines = [*_intro(), *_scoring(weights), *_summary(weights)]
+    for definition in _definitions():
+        lines += _criterion_section(definition, weights[definition.id])
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def missing_definition_parts(definition: CriterionDefinition) -> list[str]:
+    """The parts of a definition left empty (a complete one returns [])."""
+    missing = [name for name in ("id", "title", "question", "motivation", "how", "remediation")
+               if not str(getattr(definition, name)).strip()]
+    for outcome in (Outcome.PASS, Outcome.FAIL):
+        if not definition.outcomes.get(outcome, "").strip():
+            missing.append(f"outcomes[{outcome}]")
+    return missing
+
+
+if __name__ == "__main__":
+    DOCS_PATH.write_text(render_scorecard_docs(), encoding="utf-8")
+    sys.stdout.write(f"wrote {DOCS_PATH}\n")

@@ -1,0 +1,41 @@
+"""promise_unfulfilled: the abstract promises code that is not there."""
+
+from __future__ import annotations
+
+from checks.promises import promise_unfulfilled
+from paper_examples import PLACEHOLDER_README, github, paper
+
+PROMISE = "We will release the code and models upon acceptance."
+
+
+def test_a_promise_with_no_code_link_is_flagged() -> None:
+    flagged, evidence = promise_unfulfilled(paper(abstract=PROMISE))
+
+    assert flagged is True
+    assert evidence[1] == "no code repository is linked"
+    assert "will release" in evidence[0]
+
+
+def test_a_promise_with_a_placeholder_repository_is_flagged() -> None:
+    placeholder = github(paths=("README.md",), readme=PLACEHOLDER_README)
+
+    assert promise_unfulfilled(paper(placeholder, abstract=PROMISE))[0] is True
+
+
+def test_a_promise_with_a_missing_repository_is_flagged() -> None:
+    assert promise_unfulfilled(paper(github(status="missing"), abstract=PROMISE))[0] is True
+
+
+def test_a_kept_promise_is_not_flagged() -> None:
+    flagged, evidence = promise_unfulfilled(paper(github(), abstract=PROMISE))
+
+    assert flagged is False
+    assert evidence[-1] == "https://github.com/lab/method: holds code"
+
+
+def test_a_repository_that_could_not_be_checked_is_not_flagged() -> None:
+    assert promise_unfulfilled(paper(github(status="rate_limited"), abstract=PROMISE))[0] is False
+
+
+def test_no_promise_no_flag_even_without_code() -> None:
+    assert promise_unfulfilled(paper(abstract="We study scaling laws.")) == (False, [])

@@ -1,0 +1,65 @@
+"""Clients of the outside services (the only code that does network I/O), and their registry.
+
+Adding a service: write a module with a class satisfying `tracker.sources.base.Source`, then
+construct it in `build_sources`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tracker.sources.base import RequestLedger, Source
+
+if TYPE_CHECKING:
+    from tracker.config import Settings
+
+
+@dataclass
+class SourceSet:
+    """The sources of one run, sharing one request ledger."""
+
+    by_service: dict[str, Source]
+    ledger: RequestLedger = field(default_factory=RequestLedger)
+
+    def source_for(self, kind: str) -> Source | None:
+        """The source that observes links of this kind (None: such links are not observed)."""
+        for source in self.by_service.values():
+            if kind in source.kinds:
+                return source
+        return None
+
+
+def build_sources(settings: Settings, ledger: RequestLedger | None = None) -> SourceSet:
+    """Every source, configured from the settings (endpoints, tokens, politeness)."""
+    from tracker.sources.github import GitHubSource
+    from tracker.sources.huggingface import HuggingFaceSource
+    from tracker.sources.osf import OSFSource
+    from tracker.sources.web import WebSource
+
+    ledger = ledger if ledger is not None else RequestLedger()
+    http = settings.http
+    common = {
+        "timeout": http.timeout,
+        "ledger": ledger,
+        "max_retries": http.max_retries,
+        "backoff_base": http.backoff_base,
+        "max_rate_limit_wait": http.max_rate_limit_wait,
+        "user_agent": http.user_agent,
+    }
+    sources: list[Source] = [
+        GitHubSource(
+            endpoint=settings.github.api_url,
+            token=settings.github.token or None,
+            graphql_batch_size=settings.github.graphql_batch_size,
+            **common,
+        ),
+        HuggingFaceSource(
+            endpoint=settings.huggingface.endpoint,
+            token=settings.huggingface.token or None,
+            **common,
+        ),
+        OSFSource(endpoint=settings.osf.api_url, **common),
+        WebSource(zenodo_api_url=settings.zenodo.api_url, **common),
+    ]
+    return SourceSet({source.service: source for source in sources}, ledger)

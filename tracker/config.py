@@ -12,7 +12,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_origin, get_type_hints
 
 from tracker.errors import ConfigError
 
@@ -89,6 +89,19 @@ class ImportSettings:
     max_file_mb: float = 25.0
 
 
+def _default_weights() -> dict[str, float]:
+    from tracker.scoring import DEFAULT_WEIGHTS
+
+    return dict(DEFAULT_WEIGHTS)
+
+
+@dataclass
+class ScoringSettings:
+    """The rubric's weights: one per criterion, summing to 1 (docs/scorecard.md)."""
+
+    weights: dict[str, float] = field(default_factory=_default_weights)
+
+
 @dataclass
 class Settings:
     """All settings, one section per table of the config file."""
@@ -101,6 +114,7 @@ class Settings:
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
     zenodo: ZenodoSettings = field(default_factory=ZenodoSettings)
     import_: ImportSettings = field(default_factory=ImportSettings)
+    scoring: ScoringSettings = field(default_factory=ScoringSettings)
     source: str = field(default="defaults", compare=False)  # where the file part came from
 
 
@@ -137,6 +151,13 @@ def _coerce(value: Any, expected: type, *, where: str, key: str) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f"expected a string, got {type(value).__name__}", file=where, key=key)
         return Secret(value)
+    if get_origin(expected) is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"expected a table, got {type(value).__name__}", file=where, key=key)
+        return {
+            name: _coerce(item, float, where=where, key=f"{key}.{name}")
+            for name, item in value.items()
+        }
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if expected is int and isinstance(value, bool) or not isinstance(value, expected):
@@ -215,6 +236,7 @@ def load_settings(
             raise ConfigError(f"cannot read: {exc}", file=path) from None
         apply_mapping(settings, data, where=str(path))
         settings.source = str(path)
+        _validate(settings, where=str(path))
     for name, (section_name, key) in ENV_VARIABLES.items():
         raw = env.get(name)
         if raw:
@@ -224,6 +246,16 @@ def load_settings(
     if database_url:
         settings.database.url = database_url
     return settings
+
+
+def _validate(settings: Settings, *, where: str) -> None:
+    """Checks that span several keys (the weights must cover every criterion and sum to 1)."""
+    from tracker.scoring import validate_weights
+
+    try:
+        validate_weights(settings.scoring.weights)
+    except ConfigError as exc:
+        raise ConfigError(exc.message, file=where, key=exc.key) from None
 
 
 def as_dict(settings: Settings) -> dict[str, dict[str, Any]]:

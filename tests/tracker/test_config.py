@@ -85,3 +85,19 @@ def test_tokens_never_show_in_a_repr_or_a_dump() -> None:
     assert settings.github.token == "ghp_secret123"  # what the client is given
     shown = repr(settings) + str(as_dict(settings))
     assert "secret" not in shown
+
+
+def test_weights_that_do_not_sum_to_one_are_refused_with_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "rt.toml"
+    weights = dict(Settings().scoring.weights, license=0.05)
+    config.write_text("[scoring.weights]\n" + "".join(f"{k} = {v}\n" for k, v in weights.items()))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, env={})
+    assert str(config) in str(caught.value) and "sum to 0.9" in str(caught.value)
+
+
+def test_custom_weights_are_read(tmp_path: Path) -> None:
+    config = tmp_path / "rt.toml"
+    weights = dict(Settings().scoring.weights, license=0.05, code_available=0.35)
+    config.write_text("[scoring.weights]\n" + "".join(f"{k} = {v}\n" for k, v in weights.items()))
+    assert load_settings(config, env={}).scoring.weights["code_available"] == 0.35

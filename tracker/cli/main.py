@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
+from tracker.cli.check_cmd import check_command
 from tracker.cli.context import AppContext
+from tracker.cli.export_cmd import export_command
 from tracker.cli.import_cmd import import_command
 from tracker.cli.papers_cmd import papers_command
 
@@ -43,3 +45,5 @@ def main(
 
 app.command("import")(import_command)
 app.command("papers")(papers_command)
+app.command("check")(check_command)
+app.command("export")(export_command)

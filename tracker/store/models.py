@@ -69,3 +69,23 @@ class ObservationRecord(SQLModel, table=True):
     requests: int = 0
     unchanged: bool = False
     checked_at: datetime = _ts(nullable=False)
+
+
+class ScorecardRecord(SQLModel, table=True):
+    """A paper's scorecard as computed at one check or audit (the score's history)."""
+
+    __tablename__ = "scorecard"
+    __table_args__ = (Index("ix_scorecard_paper_created", "paper_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", ondelete="CASCADE")
+    audit_id: int | None = Field(default=None, index=True)  # None: a one-off `check`
+    score: float | None = None  # None: no conclusive criterion
+    grade: str | None = None
+    checklist: int = 0
+    promise_unfulfilled: bool = False
+    best_code_url: str | None = None
+    weights: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    findings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts(nullable=False)

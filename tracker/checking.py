@@ -1,0 +1,109 @@
+"""Check one paper now: resolve it, observe its links, score it, store everything."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker.facts import paper_facts
+from tracker.observing import ObservationCallback, observe_links
+from tracker.scoring import Scorecard, score_paper, to_json
+from tracker.sources import SourceSet
+from tracker.sources.base import LinkStatus, Observation
+from tracker.store.engine import transaction
+from tracker.store.models import Link, Paper
+from tracker.store.observations import as_observation, latest_observations
+from tracker.store.papers import links_of
+from tracker.store.scorecards import save_scorecard
+from tracker.targets import resolve_target
+
+
+@dataclass
+class PaperCheck:
+    """The outcome of checking one paper."""
+
+    paper: Paper
+    links: list[Link]
+    latest: dict[int, Observation]  # link id -> its newest observation (this run's when observed)
+    observed: dict[int, Observation]  # link id -> observation made in this run
+    scorecard: Scorecard
+
+    @property
+    def unreachable(self) -> bool:
+        """True when links were observed and every one of them failed with an error."""
+        return bool(self.observed) and all(
+            o.status == LinkStatus.ERROR for o in self.observed.values()
+        )
+
+
+def check_paper(
+    engine: Engine,
+    sources: SourceSet,
+    target: str,
+    weights: Mapping[str, float],
+    *,
+    audit_id: int | None = None,
+    on_observation: ObservationCallback | None = None,
+) -> PaperCheck:
+    """Resolve `target` to a paper (adding it if new), observe its links, store the scorecard."""
+    with transaction(engine) as session:
+        paper = resolve_target(session, target)
+    assert paper.id is not None
+    with Session(engine) as session:
+        links = links_of(session, [paper.id])[paper.id]
+    observed = observe_links(engine, sources, links, on_observation=on_observation)
+    return score_and_store(engine, paper, links, observed, weights, audit_id=audit_id)
+
+
+def score_and_store(
+    engine: Engine,
+    paper: Paper,
+    links: list[Link],
+    observed: dict[int, Observation],
+    weights: Mapping[str, float],
+    *,
+    audit_id: int | None = None,
+) -> PaperCheck:
+    """Score a paper from its stored facts and append the scorecard."""
+    assert paper.id is not None
+    with transaction(engine) as session:
+        scorecard = score_paper(paper_facts(session, paper, links), weights)
+        save_scorecard(session, paper.id, scorecard, audit_id=audit_id)
+        rows = latest_observations(session, [link.id for link in links if link.id])
+    latest = {link_id: as_observation(row) for link_id, row in rows.items()}
+    return PaperCheck(paper, links, latest, observed, scorecard)
+
+
+def check_json(result: PaperCheck) -> dict[str, Any]:
+    """The `check --json` object of DESIGN.md."""
+    paper = result.paper
+    links = []
+    for link in result.links:
+        observation = result.latest.get(link.id) if link.id else None
+        links.append(
+            {
+                "url": link.url,
+                "kind": link.kind,
+                "host": link.host,
+                "provenance": link.provenance,
+                "status": str(observation.status) if observation else str(LinkStatus.UNCHECKED),
+                "facts": observation.facts if observation else {},
+                "checked_at": observation.checked_at.isoformat() if observation else None,
+                "evidence": observation.evidence if observation else [],
+                "reason": observation.reason if observation else None,
+            }
+        )
+    return {
+        "paper": {
+            "id": paper.id,
+            "title": paper.title,
+            "arxiv_id": paper.arxiv_id,
+            "doi": paper.doi,
+        },
+        "links": links,
+        "scorecard": to_json(result.scorecard),
+    }

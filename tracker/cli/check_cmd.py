@@ -1,0 +1,125 @@
+"""`reprotrack check TARGET`: check one paper now and print its scorecard."""
+
+from __future__ import annotations
+
+import json
+from contextlib import nullcontext
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tracker.checking import PaperCheck, check_json, check_paper
+from tracker.cli.context import app_context, reports_errors
+from tracker.errors import ServiceUnreachable
+from tracker.sources import build_sources
+
+_OUTCOME_STYLE = {
+    "pass": "green",
+    "partial": "yellow",
+    "fail": "red",
+    "unavailable": "magenta",
+    "not_applicable": "dim",
+}
+
+
+@reports_errors
+def check_command(
+    ctx: typer.Context,
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="An arXiv id or URL, a Hugging Face paper URL, a GitHub / Hugging Face / OSF "
+            "URL, or the title of a stored paper.",
+            show_default=False,
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", help="Exit 1 when the score is below this (0-1).",
+                     min=0.0, max=1.0),
+    ] = None,
+) -> None:
+    """Check one paper's links now and print its reproducibility scorecard."""
+    app = app_context(ctx)
+    settings = app.settings
+    sources = build_sources(settings)
+    with app.err.status("checking links ...") if not as_json and app.err.is_terminal else nullcontext():
+        result = check_paper(app.engine, sources, target, settings.scoring.weights)
+    if as_json:
+        typer.echo(json.dumps(check_json(result), indent=2, ensure_ascii=False, default=str))
+    else:
+        print_check(app.out, result)
+    if result.unreachable:
+        raise ServiceUnreachable("no service could be reached: every link check failed")
+    score = result.scorecard.score
+    if fail_under is not None and (score is None or score < fail_under):
+        shown = "no conclusive score" if score is None else f"score {score:.2f}"
+        app.err.print(f"{shown} is below --fail-under {fail_under:.2f}", markup=False)
+        raise typer.Exit(code=1)
+
+
+def print_check(out: Console, result: PaperCheck) -> None:
+    """The scorecard as rich tables: criteria first, then links, then the facts that matter."""
+    card = check_json(result)["scorecard"]
+    paper = result.paper
+    name = paper.title or (result.links[0].url if result.links else f"paper #{paper.id}")
+    score = "no conclusive score" if card["score"] is None else f"{card['score']:.2f}"
+    out.print(f"[bold]{name}[/bold]" + (f"  (arXiv {paper.arxiv_id})" if paper.arxiv_id else ""))
+    out.print(
+        f"score {score}  grade {card['grade'] or '-'}  "
+        f"ML code checklist {card['checklist']}/5"
+        + ("  [red]promise unfulfilled[/red]" if card.get("promise_unfulfilled") else "")
+    )
+    criteria = Table(title="criteria", show_lines=False, expand=False)
+    for column in ("criterion", "weight", "score", "outcome", "evidence", "remediation"):
+        criteria.add_column(column, overflow="fold")
+    for name_, finding in card["criteria"].items():
+        outcome = finding.get("outcome", "")
+        criteria.add_row(
+            name_,
+            f"{finding['weight']:.3g}",
+            "-" if finding["score"] is None else f"{finding['score']:.2f}",
+            f"[{_OUTCOME_STYLE.get(outcome, '')}]{outcome}[/]",
+            "; ".join(finding.get("evidence") or []),
+            finding.get("remediation") or "",
+        )
+    out.print(criteria)
+    links = Table(title="links", show_lines=False)
+    for column in ("url", "kind", "from", "status"):
+        links.add_column(column, overflow="fold")
+    for link in result.links:
+        observation = result.latest.get(link.id) if link.id else None
+        links.add_row(link.url, link.kind, link.provenance,
+                      str(observation.status) if observation else "unchecked")
+    out.print(links)
+    facts = _facts_that_matter(result)
+    if facts:
+        table = Table(title="facts (reported, not scored)", show_header=False)
+        table.add_column("fact")
+        table.add_column("value", overflow="fold")
+        for key, value in facts.items():
+            table.add_row(key, str(value))
+        out.print(table)
+
+
+def _facts_that_matter(result: PaperCheck) -> dict[str, Any]:
+    card = result.scorecard
+    facts: dict[str, Any] = {}
+    best = next((l for l in result.links if l.url == card.best_code_url), None)
+    observation = result.latest.get(best.id) if best and best.id else None
+    if observation:
+        f = observation.facts
+        facts["code repository"] = best.url if best else ""
+        facts["license"] = f.get("license_spdx") or "none detected"
+        facts["releases"] = len(f.get("releases") or [])
+        facts["last commit"] = f.get("last_commit_at") or f.get("pushed_at") or ""
+    for label, value in (("stars", card.stars), ("forks", card.forks),
+                         ("downloads", card.downloads), ("likes", card.likes)):
+        if value is not None:
+            facts[label] = value
+    return facts
+
+

@@ -1,0 +1,52 @@
+"""Store and read back scorecards (one row per paper per check or audit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tracker.scoring import Scorecard, to_json
+from tracker.store.models import ScorecardRecord
+
+
+def save_scorecard(
+    session: Session, paper_id: int, scorecard: Scorecard, *, audit_id: int | None = None
+) -> ScorecardRecord:
+    """Append a paper's scorecard; the full findings are kept so the score can be explained."""
+    data = to_json(scorecard)
+    row = ScorecardRecord(
+        paper_id=paper_id,
+        audit_id=audit_id,
+        score=scorecard.score,
+        grade=scorecard.grade,
+        checklist=scorecard.checklist,
+        promise_unfulfilled=scorecard.promise_unfulfilled,
+        best_code_url=scorecard.best_code_url,
+        weights=dict(scorecard.weights),
+        findings=data,
+        figures=dict(data.get("reported") or {}),
+    )
+    session.add(row)
+    return row
+
+
+def latest_scorecards(session: Session, paper_ids: Iterable[int] | None = None) -> dict[int, ScorecardRecord]:
+    """The newest scorecard of each paper (papers never scored are absent)."""
+    newest = select(ScorecardRecord.paper_id, func.max(ScorecardRecord.id).label("last_id"))
+    if paper_ids is not None:
+        newest = newest.where(col(ScorecardRecord.paper_id).in_(list(paper_ids)))
+    sub = newest.group_by(ScorecardRecord.paper_id).subquery()
+    query = select(ScorecardRecord).join(sub, col(ScorecardRecord.id) == sub.c.last_id)
+    return {row.paper_id: row for row in session.exec(query)}
+
+
+def score_history(session: Session, paper_id: int) -> list[ScorecardRecord]:
+    """A paper's scorecards, oldest first."""
+    query = (
+        select(ScorecardRecord)
+        .where(ScorecardRecord.paper_id == paper_id)
+        .order_by(col(ScorecardRecord.id))
+    )
+    return list(session.exec(query))

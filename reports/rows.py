@@ -1,0 +1,88 @@
+"""One flat row per paper with its latest scorecard: the shape every export shares."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from tracker.sources.base import LinkStatus
+from tracker.store.models import Link, ObservationRecord, Paper, ScorecardRecord
+from tracker.store.observations import latest_observations
+from tracker.store.papers import links_of, list_papers
+from tracker.store.scorecards import latest_scorecards
+
+#: DESIGN.md's CSV contract: these columns first and in this order.
+COLUMNS = (
+    "paper_id", "title", "arxiv_id", "score", "grade", "checklist", "code_url", "code_status",
+    "license", "license_class", "stars", "last_commit", "environment", "training_code",
+    "evaluation_code", "weights_released", "data_released", "documentation",
+    "versioned_release", "links_total", "links_ok", "promise_unfulfilled", "checked_at",
+)
+#: Criteria exported as booleans: true = full marks, false = partial or none, empty = unknown.
+BOOLEAN_CRITERIA = (
+    "environment", "training_code", "evaluation_code", "weights_released", "data_released",
+    "documentation", "versioned_release",
+)
+_REACHABLE = {LinkStatus.OK, LinkStatus.MOVED, LinkStatus.GATED}
+
+
+def iso_utc(value: datetime | str | None) -> str | None:
+    """A timestamp as ISO 8601 UTC with a Z (strings are passed through)."""
+    if value is None or isinstance(value, str):
+        return value
+    if value.tzinfo is None:  # SQLite returns naive datetimes: they were stored as UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def paper_row(
+    paper: Paper,
+    links: list[Link],
+    observations: dict[int, ObservationRecord],
+    card: ScorecardRecord | None,
+) -> dict[str, Any]:
+    """A paper's row: None where a value is unknown (never checked stays empty, not zero)."""
+    row: dict[str, Any] = dict.fromkeys(COLUMNS)
+    row.update(paper_id=paper.id, title=paper.title, arxiv_id=paper.arxiv_id,
+               links_total=len(links))
+    if card is None:
+        return row
+    observed = [observations[link.id] for link in links if link.id in observations]
+    row["links_ok"] = sum(1 for o in observed if o.status in _REACHABLE)
+    criteria = (card.findings or {}).get("criteria", {})
+    code = next((link for link in links if link.url == card.best_code_url), None)
+    code_obs = observations.get(code.id) if code and code.id else None
+    facts = code_obs.facts if code_obs else {}
+    row.update(
+        score=card.score,
+        grade=card.grade,
+        checklist=card.checklist,
+        code_url=card.best_code_url,
+        code_status=code_obs.status if code_obs else None,
+        license=facts.get("license_spdx"),
+        license_class=facts.get("license_class"),
+        stars=facts.get("stars"),
+        last_commit=facts.get("last_commit_at") or facts.get("pushed_at"),
+        promise_unfulfilled=card.promise_unfulfilled,
+        checked_at=iso_utc(card.created_at),
+    )
+    for name in BOOLEAN_CRITERIA:
+        outcome = (criteria.get(name) or {}).get("outcome")
+        row[name] = {"pass": True, "partial": False, "fail": False}.get(outcome or "")
+    return row
+
+
+def export_rows(session: Session) -> list[dict[str, Any]]:
+    """Every stored paper's row, in paper order."""
+    papers = list_papers(session)
+    ids = [p.id for p in papers if p.id is not None]
+    grouped = links_of(session, ids)
+    observations = latest_observations(session, [l.id for ls in grouped.values() for l in ls if l.id])
+    cards = latest_scorecards(session, ids)
+    return [
+        paper_row(paper, grouped[paper.id], observations, cards.get(paper.id))
+        for paper in papers
+        if paper.id is not None
+    ]

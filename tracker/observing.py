@@ -24,6 +24,7 @@ def observe_links(
     links: Sequence[Link],
     *,
     on_observation: ObservationCallback | None = None,
+    audit_id: int | None = None,
 ) -> dict[int, Observation]:
     """Observe every link that has a source, storing each observation as soon as it comes.
 
@@ -55,7 +56,7 @@ def observe_links(
             with transaction(engine) as session:
                 for same in by_url[link.url]:
                     assert same.id is not None
-                    record_observation(session, same.id, observation)
+                    record_observation(session, same.id, observation, audit_id=audit_id)
             for same in by_url[link.url]:
                 assert same.id is not None
                 results[same.id] = observation

@@ -69,6 +69,7 @@ class ObservationRecord(SQLModel, table=True):
     requests: int = 0
     unchanged: bool = False
     checked_at: datetime = _ts(nullable=False)
+    audit_id: int | None = Field(default=None, index=True)  # None: a one-off `check`
 
 
 class ScorecardRecord(SQLModel, table=True):
@@ -89,3 +90,33 @@ class ScorecardRecord(SQLModel, table=True):
     findings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _ts(nullable=False)
+
+
+class Audit(SQLModel, table=True):
+    """One run over many papers: when, what, what it cost, how it ended; resumable."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    trigger: str = "cli"  # cli | schedule
+    status: str = "running"  # running | completed | interrupted | failed
+    started_at: datetime = _ts(nullable=False)
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    heartbeat_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    paper_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    papers_total: int = 0
+    papers_done: int = 0
+    links_checked: int = 0
+    errors: int = 0
+    requests: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    not_modified: dict[str, int] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    rate_limit_waits: dict[str, float] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    message: str | None = None  # why it failed or was interrupted
+    host: str | None = None  # where it ran, to tell a live audit from a dead one
+    pid: int | None = None

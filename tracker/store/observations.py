@@ -11,10 +11,13 @@ from tracker.sources.base import LinkStatus, Observation
 from tracker.store.models import ObservationRecord
 
 
-def record_observation(session: Session, link_id: int, observation: Observation) -> ObservationRecord:
+def record_observation(
+    session: Session, link_id: int, observation: Observation, *, audit_id: int | None = None
+) -> ObservationRecord:
     """Append one observation of a link (never updates an older one)."""
     row = ObservationRecord(
         link_id=link_id,
+        audit_id=audit_id,
         service=observation.service,
         status=str(observation.status),
         facts=observation.facts,

@@ -17,7 +17,7 @@ from tracker.store.models import Link, Paper
 def test_open_store_creates_every_table(db_url: str) -> None:
     engine = open_store(db_url)
     tables = set(inspect(engine).get_table_names())
-    assert {"paper", "link", "observation", "scorecard", "alembic_version"} <= tables
+    assert {"paper", "link", "observation", "scorecard", "audit", "alembic_version"} <= tables
 
 
 def test_migrations_match_the_models(db_url: str) -> None:

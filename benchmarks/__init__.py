@@ -1,0 +1,1 @@
+"""Benchmarks: figures (requests, time, memory) measured against the loopback fakes."""

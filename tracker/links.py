@@ -44,6 +44,7 @@ _KNOWN_HOSTS = (
     r"|huggingface\.co|hf\.co|osf\.io|zenodo\.org|(?:export\.)?arxiv\.org|(?:dx\.)?doi\.org)"
 )
 _SCHEME_RE = re.compile(r"(https?)://([^/?#]*)(.*)", re.IGNORECASE | re.DOTALL)
+_KNOWN_HOST_RE = re.compile(_KNOWN_HOSTS, re.IGNORECASE)
 _BARE_HOST_RE = re.compile(rf"(?:www\.)?{_KNOWN_HOSTS}(?:[/?#]|$)", re.IGNORECASE)
 _MARKDOWN_RE = re.compile(r"\[[^\]]*\]\((.+)\)[.,;:!?'\"`*\s]*", re.DOTALL)
 _LATEX_URL_RE = re.compile(r"\\(?:url|href)\{([^{}]*)\}", re.DOTALL)
@@ -85,7 +86,10 @@ def _clean_once(s: str) -> str:
         host = m.group(2).lower()
         if host.startswith("www."):
             host = host[4:]
-        s = f"https://{host}{m.group(3)}"
+        # The services serve https only; an arbitrary site keeps its scheme, since forcing
+        # https on an http-only page would make a live link look dead.
+        scheme = "https" if _KNOWN_HOST_RE.fullmatch(host) else m.group(1).lower()
+        s = f"{scheme}://{host}{m.group(3)}"
     elif _BARE_HOST_RE.match(s) or s[:4].lower() == "www.":
         s = "https://" + s
     return s
@@ -96,8 +100,9 @@ def clean_url(raw: str) -> str:
 
     Removes wrapping brackets and quotes, trailing sentence punctuation, unbalanced closing
     brackets, LaTeX tails (`{GitHub}`, `}`), `\\url{...}` and markdown `[x](url)` wrappers;
-    lower-cases scheme and host, upgrades http to https, drops `www.`, and adds `https://`
-    to bare known hosts (`github.com/o/r`). Never raises; idempotent.
+    lower-cases scheme and host, upgrades http to https on the known services' hosts (other
+    sites keep their scheme), drops `www.`, and adds `https://` to bare known hosts
+    (`github.com/o/r`) and bare `www.` names. Never raises; idempotent.
     """
     if not isinstance(raw, str):
         return ""
@@ -110,7 +115,7 @@ def clean_url(raw: str) -> str:
     return s
 
 
-_URL_PARTS_RE = re.compile(r"https://([^/?#]*)([^?#]*)(\?[^#]*)?", re.DOTALL)
+_URL_PARTS_RE = re.compile(r"https?://([^/?#]*)([^?#]*)(\?[^#]*)?", re.DOTALL)
 _HOST_RE = re.compile(r"[\w-]+(?:\.[\w-]+)*(?::\d{1,5})?")
 _GH_OWNER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _REPO_NAME_RE = re.compile(r"[A-Za-z0-9_.-]*[A-Za-z0-9_-]")

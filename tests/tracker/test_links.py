@@ -60,7 +60,9 @@ def test_seed_file_kinds() -> None:
         ("https://github.com/o/r);", "https://github.com/o/r"),
         ("https://github.com/o/r?!", "https://github.com/o/r"),
         ("HTTP://WWW.GitHub.COM/O/R", "https://github.com/O/R"),
-        ("http://example.org/Path", "https://example.org/Path"),
+        ("http://example.org/Path", "http://example.org/Path"),  # other sites keep their scheme
+        ("HTTP://WWW.Example.org/Path", "http://example.org/Path"),
+        ("https://example.org/Path", "https://example.org/Path"),
         ("github.com/o/r", "https://github.com/o/r"),
         ("www.example.org/x", "https://example.org/x"),
         # a balanced closing bracket belongs to the URL; it is escaped, never left at the end

@@ -101,3 +101,23 @@ def test_unreachable_services_exit_3(services, sqlite_url: str) -> None:  # type
     result = run("--db", sqlite_url, "check", "https://github.com/o/r", "--json")
     assert result.exit_code == 3, result.output
     assert json.loads(result.stdout)["links"][0]["status"] == "error"
+
+
+def test_check_an_osf_review_link_and_a_web_page(
+    services, sqlite_url: str, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    from fakes.web import FakeWeb
+
+    with FakeWeb() as web:
+        web.stock()
+        osf = run("--db", sqlite_url, "check", "https://osf.io/priv1/?view_only=reviewkey123",
+                  "--json")
+        page = run("--db", sqlite_url, "check", f"{web.url}/project.html", "--json")
+
+    [osf_link] = json.loads(osf.stdout)["links"]
+    assert (osf_link["kind"], osf_link["status"]) == ("osf_node", "ok")
+    assert osf_link["facts"]["view_only_required"] is True
+    assert "reviewkey123" not in json.dumps(osf_link["facts"]) + "".join(osf_link["evidence"])
+    [web_link] = json.loads(page.stdout)["links"]
+    assert (web_link["kind"], web_link["status"]) == ("web", "ok")
+    assert web_link["facts"]["outbound_links"]

@@ -7,14 +7,20 @@ from sqlmodel import Session, col, select
 from checks.base import LinkFacts, PaperFacts
 from tracker.sources.base import LinkStatus
 from tracker.store.models import Link, ObservationRecord, Paper
+from tracker.store.papers import LinkState
 
 HISTORY_WINDOW = 20  # observations per link that link_health looks back over
 
 
 def paper_facts(session: Session, paper: Paper, links: list[Link]) -> PaperFacts:
-    """The paper's latest facts: each link with its newest observation and recent statuses."""
+    """The paper's latest facts: each link with its newest observation and recent statuses.
+
+    Only active links count: candidates and links a user removed are never scored.
+    """
     link_facts = []
     for link in links:
+        if link.state != LinkState.ACTIVE:
+            continue
         rows = list(
             session.exec(
                 select(ObservationRecord)

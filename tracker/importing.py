@@ -27,6 +27,7 @@ class ImportSummary:
     papers_unchanged: int = 0
     links_added: int = 0
     skipped: list[InvalidRecord] = field(default_factory=list)
+    paper_ids: list[int] = field(default_factory=list)  # the papers the file names (in order)
 
     @property
     def papers_read(self) -> int:
@@ -91,6 +92,8 @@ def store_record(session: Session, record: PaperRecord, summary: ImportSummary) 
     added = add_links(session, paper, record_links(record))
     session.flush()
     summary.links_added += len(added)
+    if paper.id is not None:
+        summary.paper_ids.append(paper.id)  # may repeat when two records merge
     if is_new:
         summary.papers_added += 1
     elif changed or added:

@@ -18,7 +18,15 @@ Wire format, as huggingface_hub 1.x reads it and as the Hub was observed to answ
 - Every `/api/` response carries `RateLimit: "api";r=..;t=..` and `RateLimit-Policy`; an
   exhausted window answers 429 with the same headers (and `Retry-After` when asked).
 - `GET /api/papers/{arxiv_id}` and `GET /api/papers/search?q=` in the shapes `paper_info`
-  and `list_papers` parse.
+  and `list_papers` parse. A paper page carries `githubRepo`, `githubRepoAddedBy` ("auto"
+  when the Hub matched it, else "user"), `githubStars`, `projectPage`, `organization`, and a
+  preview (`linked_preview` entries, most downloaded first) of the repositories whose tags
+  cite it (`arxiv:<id>`) as `linkedModels` / `linkedDatasets` / `linkedSpaces`, with their
+  totals `numTotalModels` / `numTotalDatasets` / `numTotalSpaces`. Search hits nest the paper
+  under `paper` (without the linked repositories) and match on the query's words: a paper is
+  a hit when most of the words are in its title or summary, best first.
+- `GET /api/{models|datasets|spaces}?filter=arxiv:<id>&limit=N` lists the repositories
+  whose tags hold every filter (the `list_models` / `list_datasets` shape).
 """
 
 from __future__ import annotations
@@ -109,7 +117,10 @@ class HubPaper:
     summary: str = ""
     authors: list[str] = field(default_factory=list)
     github_repo: str | None = None
+    github_repo_added_by: str = "auto"
+    github_stars: int | None = None
     project_page: str | None = None
+    organization: str | None = None
     upvotes: int = 0
     published_at: str = "2024-05-01T00:00:00.000Z"
 
@@ -130,6 +141,7 @@ class FakeHub(FakeServer):
         self.repos: dict[tuple[str, str], HubRepo] = {}  # (type, lower-cased id) -> repo
         self.redirects: dict[tuple[str, str], str] = {}  # (type, lower-cased old id) -> new id
         self.papers: dict[str, HubPaper] = {}
+        self.linked_preview = 3  # linked repositories a paper page shows
         # The Hub has been seen answering anonymous 401s both with and without the code.
         self.not_found_error_code = not_found_error_code
         self.rate_limit = rate_limit
@@ -140,6 +152,7 @@ class FakeHub(FakeServer):
         self._remaining = rate_limit
         self.route("GET", r"/api/papers/search", self._paper_search)
         self.route("GET", r"/api/papers/(?P<paper>[^/]+)", self._paper)
+        self.route("GET", r"/api/(?P<plural>models|datasets|spaces)", self._list)
         self.route("GET", r"/api/(?P<plural>models|datasets|spaces)/(?P<rest>.+)", self._info)
         resolve = (
             r"/(?:(?P<plural>datasets|spaces)/)?(?P<repo>[^/]+(?:/[^/]+)?)"
@@ -317,13 +330,41 @@ class FakeHub(FakeServer):
         paper = self.papers.get(match["paper"])
         if paper is None:
             return FakeResponse.json({"error": "Paper not found"}, 404)
-        return FakeResponse.json(_paper_json(paper))
+        body = _paper_json(paper)
+        for repo_type in ("model", "dataset", "space"):
+            citing = self.citing(paper.arxiv_id, repo_type)
+            key = {"model": "Models", "dataset": "Datasets", "space": "Spaces"}[repo_type]
+            body[f"linked{key}"] = [_list_json(r) for r in citing[: self.linked_preview]]
+            body[f"numTotal{key}"] = len(citing)
+        return FakeResponse.json(body)
+
+    def citing(self, arxiv_id: str, repo_type: RepoType) -> list[HubRepo]:
+        """The public repositories of a type whose tags cite the paper, most downloaded first."""
+        tag = f"arxiv:{arxiv_id}"
+        found = [r for (t, _), r in self.repos.items()
+                 if t == repo_type and tag in r.tags and not r.private]
+        return sorted(found, key=lambda r: (-r.downloads, -r.likes, r.repo_id.lower()))
 
     def _paper_search(self, request: FakeRequest, match: re.Match[str]) -> FakeResponse:
-        query = request.query.get("q", [""])[-1].lower()
+        words = _words(request.query.get("q", [""])[-1])
         limit = int(request.query.get("limit", ["50"])[-1])
-        hits = [p for p in self.papers.values() if query in f"{p.title} {p.summary}".lower()]
+        scored = []
+        for paper in self.papers.values():
+            text = set(_words(f"{paper.title} {paper.summary}"))
+            share = sum(w in text for w in words) / len(words) if words else 0.0
+            if share >= 0.6:
+                scored.append((-share, paper.arxiv_id, paper))
+        hits = [paper for _, _, paper in sorted(scored, key=lambda item: item[:2])]
         return FakeResponse.json([_search_hit_json(p) for p in hits[:limit]])
+
+    def _list(self, request: FakeRequest, match: re.Match[str]) -> FakeResponse:
+        repo_type = _SINGULAR[match["plural"]]
+        filters = request.query.get("filter", [])
+        limit = int(request.query.get("limit", ["1000"])[-1])
+        found = [r for (t, _), r in self.repos.items()
+                 if t == repo_type and not r.private and all(f in _tags(r) for f in filters)]
+        found.sort(key=lambda r: (-r.downloads, r.repo_id.lower()))
+        return FakeResponse.json([_list_json(r) for r in found[:limit]])
 
 
 def _error(status: int, message: str, code: str | None = None) -> FakeResponse:
@@ -402,6 +443,33 @@ def _info_json(repo: HubRepo, blobs: bool) -> dict[str, Any]:
     return body
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _list_json(repo: HubRepo) -> dict[str, Any]:
+    """A repository as listings and paper pages show it (no siblings)."""
+    body: dict[str, Any] = {
+        "_id": _hex(f"id:{repo.repo_type}:{repo.created_at}:{repo.repo_id}", 24),
+        "id": repo.repo_id,
+        "author": repo.author,
+        "likes": repo.likes,
+        "downloads": repo.downloads,
+        "private": repo.private,
+        "gated": repo.gated,
+        "tags": _tags(repo),
+        "createdAt": repo.created_at,
+        "lastModified": repo.last_modified,
+    }
+    if repo.repo_type == "model":
+        body["modelId"] = repo.repo_id
+        if repo.pipeline_tag:
+            body["pipeline_tag"] = repo.pipeline_tag
+        if repo.library_name:
+            body["library_name"] = repo.library_name
+    return body
+
+
 def _paper_json(paper: HubPaper) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": paper.arxiv_id,
@@ -414,8 +482,15 @@ def _paper_json(paper: HubPaper) -> dict[str, Any]:
     }
     if paper.github_repo:
         body["githubRepo"] = paper.github_repo
+        body["githubRepoAddedBy"] = paper.github_repo_added_by
+        if paper.github_stars is not None:
+            body["githubStars"] = paper.github_stars
     if paper.project_page:
         body["projectPage"] = paper.project_page
+    if paper.organization:
+        org = paper.organization
+        body["organization"] = {"_id": _hex(f"org:{org}", 24), "name": org, "fullname": org,
+                                "avatar": f"https://cdn-avatars.huggingface.co/{org}.png"}
     return body
 
 

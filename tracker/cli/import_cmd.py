@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlmodel import Session
 
-from tracker.cli.context import app_context, is_terminal, reports_errors
+from tracker.cli.context import AppContext, app_context, is_terminal, reports_errors
+from tracker.cli.discovery_cmd import print_discovery
+from tracker.discovery import build_discovery_clients, discover
+from tracker.discovery.user import count_candidates
 from tracker.importing import ImportSummary, InvalidRecords, import_file
 from tracker.ingest import FORMATS
+from tracker.sources import build_sources
 
 
 @reports_errors
@@ -24,6 +31,11 @@ def import_command(
     skip_invalid: Annotated[
         bool,
         typer.Option("--skip-invalid", help="Import the good records of a partly bad file."),
+    ] = False,
+    resolve: Annotated[
+        bool,
+        typer.Option("--resolve", help="Then look the papers up in paper indexes to discover "
+                     "the code, weights and data their text does not link."),
     ] = False,
 ) -> None:
     """Import papers from a Daily Papers text, BibTeX, CSV, JSON Lines or a list of ids."""
@@ -49,6 +61,23 @@ def import_command(
             app.err.print(f"{exc.path}:{bad.line}: {bad.reason}", markup=False, highlight=False)
         raise
     _print_summary(app.out, summary)
+    if resolve:
+        _resolve(app, summary)
+
+
+def _resolve(app: AppContext, summary: ImportSummary) -> None:
+    """Run discovery over the imported papers and print what it found."""
+    settings = app.settings
+    clients = build_discovery_clients(settings, build_sources(settings))
+    paper_ids = list(dict.fromkeys(summary.paper_ids))
+    # --resolve asks for discovery explicitly, whatever `[discovery] enabled` says.
+    wanted = dataclasses.replace(settings.discovery, enabled=True)
+    status = app.err.status(f"resolving {len(paper_ids)} papers ...")
+    with status if is_terminal(app.err) else nullcontext():
+        found = discover(app.engine, clients, paper_ids, wanted)
+    with Session(app.engine) as session:
+        left = count_candidates(session)
+    print_discovery(app.out, found, left)
 
 
 def _print_summary(out, summary: ImportSummary) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from tracker.cli.context import app_context, reports_errors
+from tracker.cli.context import AppContext, app_context, reports_errors
+from tracker.discovery.user import PaperCandidates, list_candidates
 from tracker.store.models import Link, Paper
 from tracker.store.papers import links_of, list_papers
 
@@ -38,9 +39,17 @@ def paper_json(paper: Paper, links: list[Link]) -> dict[str, Any]:
 def papers_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    candidates: Annotated[
+        bool,
+        typer.Option("--candidates", help="List what discovery found but a user must confirm "
+                     "(`reprotrack confirm PAPER URL|ARXIV_ID`)."),
+    ] = False,
 ) -> None:
     """List the stored papers and their links."""
     app = app_context(ctx)
+    if candidates:
+        _print_candidates(app, as_json)
+        return
     with Session(app.engine) as session:
         papers = list_papers(session)
         grouped = links_of(session, [p.id for p in papers if p.id is not None])
@@ -61,4 +70,45 @@ def papers_command(
             paper.arxiv_id or "",
             "\n".join(f"{link.kind}: {link.url}" for link in links),
         )
+    app.out.print(table)
+
+
+def candidates_json(entry: PaperCandidates) -> dict[str, Any]:
+    """The JSON shape of a paper in `papers --candidates --json`."""
+    paper = entry.paper
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "arxiv_id": paper.arxiv_id,
+        "links": [
+            {"url": link.url, "kind": link.kind, "provenance": link.provenance,
+             "confidence": link.confidence}
+            for link in entry.links
+        ],
+        "arxiv_matches": [
+            {"arxiv_id": m.arxiv_id, "title": m.title, "confidence": m.confidence,
+             "provenance": m.provenance}
+            for m in entry.matches
+        ],
+    }
+
+
+def _print_candidates(app: AppContext, as_json: bool) -> None:
+    with Session(app.engine) as session:
+        listed = list_candidates(session)
+    if as_json:
+        typer.echo(json.dumps([candidates_json(e) for e in listed], indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(listed)} papers with candidates to confirm")
+    for column in ("paper", "title", "candidate", "from", "confidence"):
+        table.add_column(column, overflow="fold")
+    for entry in listed:
+        rows = [(f"arXiv {m.arxiv_id}: {m.title}", m.provenance, m.confidence)
+                for m in entry.matches]
+        rows += [(f"{link.kind}: {link.url}", link.provenance, link.confidence)
+                 for link in entry.links]
+        for index, (what, provenance, confidence) in enumerate(rows):
+            table.add_row(f"#{entry.paper.id}" if index == 0 else "",
+                          (entry.paper.title or "") if index == 0 else "",
+                          what, provenance, f"{confidence:.2f}")
     app.out.print(table)

@@ -47,6 +47,9 @@ class Link(SQLModel, table=True):
     confidence: float = 1.0
     anonymous_review: bool = False
     access_key: str | None = None  # OSF view_only key: it is what grants access
+    # active: scored; candidate: found by discovery, waits for a user's confirmation;
+    # removed_by_user: kept so that later imports and discovery never bring it back.
+    state: str = Field(default="active", sa_column_kwargs={"server_default": "active"})
     created_at: datetime = _ts(nullable=False)
 
 
@@ -120,3 +123,30 @@ class Audit(SQLModel, table=True):
     message: str | None = None  # why it failed or was interrupted
     host: str | None = None  # where it ran, to tell a live audit from a dead one
     pid: int | None = None
+
+
+class PaperMatch(SQLModel, table=True):
+    """An arXiv paper that a title search found close to, but not exactly, a stored paper."""
+
+    __tablename__ = "paper_match"
+    __table_args__ = (UniqueConstraint("paper_id", "arxiv_id", name="uq_paper_match"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True, ondelete="CASCADE")
+    arxiv_id: str
+    title: str
+    confidence: float  # similarity of the normalised titles, 0-1
+    provenance: str  # the index that answered: hf-paper | arxiv
+    state: str = "candidate"  # candidate | confirmed | rejected
+    created_at: datetime = _ts(nullable=False)
+
+
+class Lookup(SQLModel, table=True):
+    """One cached look-up in a paper index (a title search, a paper page), with its time."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # e.g. "hf-search:<title key>", "hf-paper:<arXiv id>"
+    kind: str  # hf-search | arxiv-search | arxiv-id | hf-paper | hf-arxiv-tag
+    found: bool = False
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    looked_up_at: datetime = _ts(nullable=False)

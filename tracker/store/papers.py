@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
 from tracker.identifiers import normalise_title
 from tracker.links import NormalisedLink
 from tracker.store.models import Link, Paper, _now
+
+
+class LinkState(StrEnum):
+    """Whether a link counts: only active links are observed and scored."""
+
+    ACTIVE = "active"
+    CANDIDATE = "candidate"  # found by discovery, not scored until a user confirms it
+    REMOVED_BY_USER = "removed_by_user"  # kept so imports and discovery never re-add it
 
 
 @dataclass
@@ -79,8 +88,13 @@ def add_links(
     links: Iterable[tuple[NormalisedLink, str]],
     *,
     confidence: float = 1.0,
+    state: str = LinkState.ACTIVE,
 ) -> list[Link]:
-    """Attach (link, provenance) pairs the paper does not have yet; returns the new rows."""
+    """Attach (link, provenance) pairs the paper does not have yet; returns the new rows.
+
+    A URL the paper already has, in any state, is left as it is: a link a user removed
+    stays removed, and a candidate is promoted only by a user.
+    """
     assert paper.id is not None
     have = set(session.exec(select(Link.url).where(Link.paper_id == paper.id)))
     added: list[Link] = []
@@ -99,6 +113,7 @@ def add_links(
             confidence=confidence,
             anonymous_review=link.anonymous_review,
             access_key=link.access_key,
+            state=str(state),
         )
         session.add(row)
         added.append(row)
@@ -110,13 +125,23 @@ def list_papers(session: Session) -> Sequence[Paper]:
     return session.exec(select(Paper).order_by(col(Paper.id))).all()
 
 
-def links_of(session: Session, paper_ids: Iterable[int]) -> dict[int, list[Link]]:
-    """The links of these papers, grouped by paper id, in the order they were added."""
+def links_of(
+    session: Session,
+    paper_ids: Iterable[int],
+    *,
+    states: Collection[str] | None = (LinkState.ACTIVE,),
+) -> dict[int, list[Link]]:
+    """The links of these papers, grouped by paper id, in the order they were added.
+
+    By default only active links (what is observed and scored); `states=None` gives all.
+    """
     ids = list(paper_ids)
     grouped: dict[int, list[Link]] = {i: [] for i in ids}
     if not ids:
         return grouped
     query = select(Link).where(col(Link.paper_id).in_(ids)).order_by(col(Link.id))
+    if states is not None:
+        query = query.where(col(Link.state).in_([str(s) for s in states]))
     for link in session.exec(query):
         grouped[link.paper_id].append(link)
     return grouped

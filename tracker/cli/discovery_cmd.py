@@ -1,0 +1,82 @@
+"""`reprotrack link add|remove PAPER URL` and `reprotrack confirm PAPER URL|ARXIV_ID`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tracker.cli.context import app_context, reports_errors
+from tracker.discovery import DiscoverySummary
+from tracker.discovery.user import add_user_link, confirm, remove_user_link
+
+link_app = typer.Typer(
+    name="link",
+    help="Add or remove a paper's link by hand (later discovery never overrides it).",
+    no_args_is_help=True,
+)
+
+PaperArgument = Annotated[
+    str,
+    typer.Argument(help="The paper: #id, arXiv id or URL, or its title.", show_default=False),
+]
+UrlArgument = Annotated[str, typer.Argument(help="The link's URL.", show_default=False)]
+
+
+@link_app.command("add")
+@reports_errors
+def link_add_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument) -> None:
+    """Add a link to a paper (or restore one that was removed or is a candidate)."""
+    app = app_context(ctx)
+    row = add_user_link(app.engine, paper, url)
+    app.out.print(f"#{row.paper_id}: {row.url} ({row.kind}) is an active link, "
+                  f"from {row.provenance}", markup=False, highlight=False)
+
+
+@link_app.command("remove")
+@reports_errors
+def link_remove_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument) -> None:
+    """Remove a link from a paper's scorecard; discovery will not add it back."""
+    app = app_context(ctx)
+    row = remove_user_link(app.engine, paper, url)
+    app.out.print(f"#{row.paper_id}: {row.url} removed", markup=False, highlight=False)
+
+
+@reports_errors
+def confirm_command(
+    ctx: typer.Context,
+    paper: PaperArgument,
+    candidate: Annotated[
+        str,
+        typer.Argument(help="A candidate link's URL, or a candidate arXiv id for the paper.",
+                       show_default=False),
+    ],
+) -> None:
+    """Confirm a candidate (see `papers --candidates`): it is then scored."""
+    app = app_context(ctx)
+    app.out.print(confirm(app.engine, paper, candidate), markup=False, highlight=False)
+
+
+def print_discovery(out: Console, summary: DiscoverySummary, candidates_left: tuple[int, int]) -> None:
+    """One paragraph: papers identified, links found per provenance, candidates left."""
+    by = ", ".join(f"{name} {count}" for name, count in sorted(summary.identified_by.items()))
+    found = ", ".join(f"{name} {count}" for name, count in sorted(summary.links_added.items()))
+    fresh = ", ".join(f"{n} {c}" for n, c in sorted(summary.candidates_added.items()))
+    lines = [
+        f"discovery: {summary.papers} papers; {summary.identified} identified"
+        + (f" ({by})" if by else "")
+        + f", {summary.already_identified} already had an arXiv id, "
+        f"{summary.not_identified} not found",
+        f"  links found: {sum(summary.links_added.values())}" + (f" ({found})" if found else ""),
+        f"  candidates added: {sum(summary.candidates_added.values())} links"
+        + (f" ({fresh})" if fresh else "") + f", {summary.title_candidates} arXiv matches",
+        f"  candidates left: {candidates_left[0]} links, {candidates_left[1]} arXiv matches "
+        "(reprotrack papers --candidates)",
+        f"  look-ups: {summary.lookups_sent} sent, {summary.lookups_cached} from the cache",
+    ]
+    lines += [f"  could not look up: {failure}" for failure in summary.failures[:10]]
+    if len(summary.failures) > 10:
+        lines.append(f"  ... and {len(summary.failures) - 10} more")
+    for line in lines:
+        out.print(line, markup=False, highlight=False)

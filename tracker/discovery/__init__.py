@@ -1,0 +1,372 @@
+"""Discovery: find the code, weights and data of papers whose text links nothing.
+
+A resolution step run before observing (`import --resolve`, `check`, `audit`). For each
+paper: identify it (arXiv id from the input, else an exact normalised-title match in the
+Hugging Face papers index, then in arXiv; close titles become candidates), read its Hub paper
+page and the Hub repos tagged with its arXiv id, then go one hop through its project pages
+and its repositories' READMEs. Every link keeps its provenance (`hf-paper`, `hf-arxiv-tag`,
+`arxiv`, `project-page`, `readme`) and confidence; links that are not the authors' are
+stored as candidates and not scored until confirmed (`tracker.discovery.rules`). Discovery
+only ever adds links: what a user added or removed is never changed. Look-ups are cached.
+
+Use: `discover(engine, build_discovery_clients(settings, sources), paper_ids,
+settings.discovery, audit_id=...)`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from tracker.config import DiscoverySettings, Settings
+from tracker.discovery.hf_papers import index_findings
+from tracker.discovery.identify import Identification, PaperView, arxiv_entry, identify
+from tracker.discovery.pages import is_code_repository, is_project_page, linked_from, prefetch
+from tracker.discovery.rules import (
+    HUB_KINDS,
+    IDENTITY_KINDS,
+    RECORD_KINDS,
+    SOLE_REPOSITORY_CONFIDENCE,
+    Proposal,
+    is_site_repository,
+    judge,
+    owners_of,
+)
+from tracker.links import LinkKind, NormalisedLink, extract_links, normalise_url
+from tracker.sources import SourceSet
+from tracker.sources.arxiv import ArxivClient
+from tracker.sources.base import Observation, utcnow
+from tracker.sources.hf_papers import HubPaperIndex
+from tracker.store.engine import transaction
+from tracker.store.models import Link, Paper, PaperMatch
+from tracker.store.papers import LinkState, PaperFields, add_links, links_of, merge_fields
+
+__all__ = [
+    "Discovery", "DiscoveryClients", "DiscoverySummary", "build_discovery_clients", "discover",
+]
+
+
+@dataclass
+class DiscoveryClients:
+    """The clients discovery asks: the Hub papers index, arXiv, and the link sources."""
+
+    papers: HubPaperIndex
+    arxiv: ArxivClient
+    sources: SourceSet
+
+
+def build_discovery_clients(settings: Settings, sources: SourceSet) -> DiscoveryClients:
+    """Discovery's clients from the settings, counting requests in the sources' ledger."""
+    http = settings.http
+    common = {
+        "timeout": http.timeout, "ledger": sources.ledger, "max_retries": http.max_retries,
+        "backoff_base": http.backoff_base, "max_rate_limit_wait": http.max_rate_limit_wait,
+        "user_agent": http.user_agent,
+    }
+    return DiscoveryClients(
+        papers=HubPaperIndex(endpoint=settings.huggingface.endpoint,
+                             token=settings.huggingface.token or None, **common),
+        arxiv=ArxivClient(endpoint=settings.arxiv.api_url,
+                          min_interval=settings.arxiv.min_interval, **common),
+        sources=sources,
+    )
+
+
+def discovery_for(settings: Settings, sources: SourceSet) -> Discovery | None:
+    """Discovery as configured for a run sharing `sources`, or None when it is disabled."""
+    if not settings.discovery.enabled:
+        return None
+    return Discovery(build_discovery_clients(settings, sources), settings.discovery)
+
+
+@dataclass
+class DiscoverySummary:
+    """What one discovery run did, for the user, the audit record and tests."""
+
+    papers: int = 0
+    identified: int = 0  # papers given an arXiv id by this run
+    identified_by: Counter[str] = field(default_factory=Counter)  # hf-paper | arxiv
+    already_identified: int = 0
+    not_identified: int = 0  # had a title, and no index matched it exactly
+    title_candidates: int = 0  # close arXiv matches stored for a user to confirm
+    links_added: Counter[str] = field(default_factory=Counter)  # provenance -> active links
+    candidates_added: Counter[str] = field(default_factory=Counter)  # provenance -> candidates
+    lookups_sent: int = 0
+    lookups_cached: int = 0
+    failures: list[str] = field(default_factory=list)
+    observed: dict[int, Observation] = field(default_factory=dict)  # link id -> made now
+
+
+@dataclass
+class Discovery:
+    """Discovery configured once, for callers that run it paper by paper (`check`)."""
+
+    clients: DiscoveryClients
+    settings: DiscoverySettings
+
+    def run(
+        self, engine: Engine, paper_ids: Iterable[int], *, audit_id: int | None = None
+    ) -> DiscoverySummary:
+        """`discover` with these clients and settings."""
+        return discover(engine, self.clients, paper_ids, self.settings, audit_id=audit_id)
+
+
+def discover(
+    engine: Engine,
+    clients: DiscoveryClients,
+    paper_ids: Iterable[int],
+    settings: DiscoverySettings,
+    *,
+    audit_id: int | None = None,
+    now: datetime | None = None,
+) -> DiscoverySummary:
+    """Identify these papers and add the links the indexes and their pages give.
+
+    Observations made to read a page or README are stored (tagged with `audit_id`) and
+    returned in `summary.observed`, so the caller need not fetch those links again.
+    """
+    summary = DiscoverySummary()
+    if not settings.enabled:
+        return summary
+    moment = now or utcnow()
+    ids = list(dict.fromkeys(paper_ids))
+    # Step by step over all papers, so that the repositories to read can be fetched in batches.
+    for paper_id in ids:
+        _identify_and_index(engine, clients, paper_id, settings, summary, moment)
+    for paper_id in ids:
+        _page_step(engine, clients.sources, paper_id, settings, summary, audit_id)
+    with Session(engine) as session:
+        repositories = [link for links in links_of(session, ids).values() for link in links
+                        if is_code_repository(link)]
+    summary.observed.update(prefetch(engine, clients.sources, repositories, audit_id=audit_id))
+    for paper_id in ids:
+        _readme_step(engine, clients.sources, paper_id, settings, summary, audit_id)
+    return summary
+
+
+def _view(engine: Engine, paper_id: int) -> PaperView | None:
+    with Session(engine) as session:
+        paper = session.get(Paper, paper_id)
+        if paper is None:
+            return None
+        return PaperView(paper_id, paper.title, paper.arxiv_id, paper.doi, bool(paper.abstract))
+
+
+def _identify_and_index(
+    engine: Engine, clients: DiscoveryClients, paper_id: int, settings: DiscoverySettings,
+    summary: DiscoverySummary, now: datetime,
+) -> None:
+    view = _view(engine, paper_id)
+    if view is None:
+        return
+    summary.papers += 1
+    found = identify(engine, clients.papers, clients.arxiv, view, settings, now)
+    arxiv_id = _record_identity(engine, view, found, settings, summary)
+    if arxiv_id:
+        # arXiv is asked by id only about a paper known by nothing but its id (3 s a request).
+        ask_arxiv = not (view.title and view.has_abstract)
+        _index_step(engine, clients, paper_id, arxiv_id, found, settings, summary, now, ask_arxiv)
+    _tally(summary, found)
+
+
+def _tally(summary: DiscoverySummary, found: Identification) -> None:
+    summary.lookups_sent += found.searched
+    summary.lookups_cached += found.cached
+    summary.failures.extend(found.failures)
+
+
+def _record_identity(
+    engine: Engine, view: PaperView, found: Identification, settings: DiscoverySettings,
+    summary: DiscoverySummary,
+) -> str | None:
+    """Store the arXiv id (or the close matches); returns the id to look up, if any."""
+    if found.provenance == "input":
+        summary.already_identified += 1
+        if view.arxiv_id is None and found.arxiv_id:  # from an arXiv DOI
+            return _set_arxiv_id(engine, view.id, found, summary)
+        return found.arxiv_id
+    if view.title:
+        summary.not_identified += found.arxiv_id is None
+    if found.arxiv_id:
+        return _set_arxiv_id(engine, view.id, found, summary)
+    _store_matches(engine, view.id, found, settings, summary)
+    return None
+
+
+def _set_arxiv_id(
+    engine: Engine, paper_id: int, found: Identification, summary: DiscoverySummary
+) -> str | None:
+    assert found.arxiv_id is not None
+    with transaction(engine) as session:
+        owner = session.exec(select(Paper).where(Paper.arxiv_id == found.arxiv_id)).first()
+        if owner is not None and owner.id != paper_id:
+            summary.failures.append(
+                f"paper #{paper_id}: arXiv {found.arxiv_id} is already paper #{owner.id}"
+            )
+            return None
+        paper = session.get(Paper, paper_id)
+        assert paper is not None
+        if merge_fields(paper, PaperFields(arxiv_id=found.arxiv_id)) and found.provenance:
+            summary.identified += 1
+            summary.identified_by[found.provenance] += 1
+        session.add(paper)
+    return found.arxiv_id
+
+
+def _store_matches(
+    engine: Engine, paper_id: int, found: Identification, settings: DiscoverySettings,
+    summary: DiscoverySummary,
+) -> None:
+    if not found.matches:
+        return
+    with transaction(engine) as session:
+        rows = session.exec(select(PaperMatch).where(PaperMatch.paper_id == paper_id)).all()
+        known = {row.arxiv_id for row in rows}
+        budget = settings.max_candidates - sum(row.state == "candidate" for row in rows)
+        for match in found.matches:
+            if match.arxiv_id in known or budget <= 0:
+                continue
+            known.add(match.arxiv_id)
+            budget -= 1
+            session.add(PaperMatch(paper_id=paper_id, arxiv_id=match.arxiv_id, title=match.title,
+                                   confidence=match.confidence, provenance=match.provenance))
+            summary.title_candidates += 1
+
+
+def _active_links(engine: Engine, paper_id: int) -> list[Link]:
+    with Session(engine) as session:
+        return links_of(session, [paper_id])[paper_id]
+
+
+def _owners(links: list[Link], organisation: str | None = None) -> set[str]:
+    return owners_of(((l.kind, l.target, l.host) for l in links), organisation)
+
+
+def _normalised(urls: Iterable[str]) -> list[NormalisedLink]:
+    found = [normalise_url(url) for url in urls]
+    return [link for link in found if link is not None and link.kind not in IDENTITY_KINDS]
+
+
+def _index_step(
+    engine: Engine, clients: DiscoveryClients, paper_id: int, arxiv_id: str,
+    found: Identification, settings: DiscoverySettings, summary: DiscoverySummary,
+    now: datetime, ask_arxiv: bool,
+) -> None:
+    """Links from the Hub paper page, the Hub repos citing the paper, and arXiv's entry."""
+    findings = index_findings(engine, clients.papers, arxiv_id, settings, now)
+    summary.lookups_sent += findings.searched
+    summary.lookups_cached += findings.cached
+    summary.failures.extend(findings.failures)
+    if findings.title:
+        with transaction(engine) as session:
+            paper = session.get(Paper, paper_id)
+            if paper is not None and merge_fields(paper, PaperFields(title=findings.title)):
+                session.add(paper)
+    proposals = [
+        Proposal(link, "hf-paper", LinkState.ACTIVE, confidence)
+        for url, confidence in findings.claimed
+        for link in _normalised([url])
+    ]
+    entry = found.arxiv_entries.get(arxiv_id)
+    if entry is None and not findings.page_found and ask_arxiv:
+        entry = arxiv_entry(engine, clients.arxiv, arxiv_id, found, settings, now)
+    if entry:
+        with transaction(engine) as session:
+            paper = session.get(Paper, paper_id)
+            fields = PaperFields(title=entry.get("title"), abstract=entry.get("summary"))
+            if paper is not None and merge_fields(paper, fields):
+                session.add(paper)
+        text = f"{entry.get('comment') or ''} {entry.get('summary') or ''}"
+        proposals += [judge(link, "arxiv", set()) for link in extract_links(text)
+                      if link.kind not in IDENTITY_KINDS]
+    _write(engine, paper_id, proposals, settings, summary)
+    owners = _owners(_active_links(engine, paper_id), findings.organisation)
+    proposals = [judge(link, "hf-paper", owners) for link in _normalised(findings.linked)]
+    proposals += [judge(link, "hf-arxiv-tag", owners) for link in _normalised(findings.tagged)]
+    _write(engine, paper_id, proposals, settings, summary)
+
+
+def _page_step(
+    engine: Engine, sources: SourceSet, paper_id: int, settings: DiscoverySettings,
+    summary: DiscoverySummary, audit_id: int | None,
+) -> None:
+    """Code, weights and data linked from the paper's project pages (one hop)."""
+    links = _active_links(engine, paper_id)
+    owners = _owners(links)
+    proposals: list[Proposal] = []
+    for page in filter(is_project_page, links):
+        read = linked_from(engine, sources, page, audit_id=audit_id)
+        if read.observation is not None and page.id is not None:
+            summary.observed[page.id] = read.observation
+        wanted = [
+            link for link in _normalised(read.urls)
+            if (link.kind == LinkKind.GITHUB_REPO and not is_site_repository(link))
+            or link.kind in HUB_KINDS or link.kind in RECORD_KINDS
+        ]
+        repositories = {l.url for l in wanted if l.kind == LinkKind.GITHUB_REPO}
+        # Repositories first: the code a page names makes its owner one of the authors.
+        for link in sorted(wanted, key=lambda l: l.kind != LinkKind.GITHUB_REPO):
+            proposal = judge(link, "project-page", owners)
+            if proposal.state == LinkState.CANDIDATE and repositories == {link.url}:
+                proposal = Proposal(link, "project-page", LinkState.ACTIVE,
+                                    SOLE_REPOSITORY_CONFIDENCE)
+            if proposal.state == LinkState.ACTIVE and link.kind == LinkKind.GITHUB_REPO:
+                owners.add(link.target.split("/", 1)[0].lower())
+            proposals.append(proposal)
+    _write(engine, paper_id, proposals, settings, summary)
+
+
+def _readme_step(
+    engine: Engine, sources: SourceSet, paper_id: int, settings: DiscoverySettings,
+    summary: DiscoverySummary, audit_id: int | None,
+) -> None:
+    """Weights and data linked from the READMEs of the paper's repositories (one hop)."""
+    links = _active_links(engine, paper_id)
+    owners = _owners(links)
+    proposals: list[Proposal] = []
+    for repository in filter(is_code_repository, links):
+        read = linked_from(engine, sources, repository, audit_id=audit_id)
+        if read.observation is not None and repository.id is not None:
+            summary.observed[repository.id] = read.observation
+        proposals += [
+            judge(link, "readme", owners) for link in _normalised(read.urls)
+            if link.kind in HUB_KINDS or link.kind in RECORD_KINDS
+        ]
+    _write(engine, paper_id, proposals, settings, summary)
+
+
+def _write(
+    engine: Engine, paper_id: int, proposals: list[Proposal], settings: DiscoverySettings,
+    summary: DiscoverySummary,
+) -> None:
+    """Add the proposals the paper does not have (any state), within the candidate budget."""
+    if not proposals:
+        return
+    with transaction(engine) as session:
+        paper = session.get(Paper, paper_id)
+        if paper is None:
+            return
+        candidates = session.exec(
+            select(func.count()).select_from(Link).where(
+                Link.paper_id == paper_id, col(Link.state) == LinkState.CANDIDATE
+            )
+        ).one()
+        budget = settings.max_candidates - candidates
+        for proposal in proposals:
+            if proposal.state == LinkState.CANDIDATE and budget <= 0:
+                continue
+            added = add_links(session, paper, [(proposal.link, proposal.provenance)],
+                              confidence=proposal.confidence, state=proposal.state)
+            session.flush()
+            if not added:
+                continue
+            if proposal.state == LinkState.CANDIDATE:
+                budget -= 1
+                summary.candidates_added[proposal.provenance] += 1
+            else:
+                summary.links_added[proposal.provenance] += 1

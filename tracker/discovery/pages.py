@@ -1,0 +1,107 @@
+"""One hop from the paper's own pages: its project pages' links and its READMEs' links.
+
+The links come from facts the sources already record: a page's `outbound_links` (web source)
+and a repository's `readme.links` (GitHub source). The newest stored observation of the page
+or repository is read when it has them; only a page or repository never observed is fetched
+now, through its source, and that observation is stored as part of the link's history (so
+the check that follows need not fetch it again). No page found by a hop is itself followed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker.links import LinkKind
+from tracker.sources import SourceSet
+from tracker.sources.base import LinkStatus, Observation
+from tracker.store.engine import transaction
+from tracker.store.models import Link
+from tracker.store.observations import as_observation, latest_observations, record_observation
+
+# Links found by a hop are not hopped from again (no crawling).
+HOP_PROVENANCES = frozenset({"project-page", "readme"})
+_READABLE = frozenset({LinkStatus.OK, LinkStatus.MOVED})
+
+
+@dataclass
+class PageLinks:
+    """The URLs one page or README links, and the observation made to read them, if any."""
+
+    urls: list[str]
+    observation: Observation | None = None
+
+
+def is_project_page(link: Link) -> bool:
+    """A page of the paper's own: a github.io page, or a web page its text or index gives."""
+    if link.provenance in HOP_PROVENANCES:
+        return False
+    return link.kind == LinkKind.PROJECT_PAGE or link.kind == LinkKind.WEB
+
+
+def is_code_repository(link: Link) -> bool:
+    """A GitHub repository of the paper, whose README is read."""
+    return link.kind == LinkKind.GITHUB_REPO
+
+
+def _urls(link: Link, facts: dict[str, object]) -> list[str] | None:
+    """The linked URLs the facts hold, or None when they hold none for this kind."""
+    if link.kind == LinkKind.GITHUB_REPO:
+        readme = facts.get("readme")
+        links = readme.get("links") if isinstance(readme, dict) else None
+    else:
+        links = facts.get("outbound_links")
+    return [str(url) for url in links] if isinstance(links, list) else None
+
+
+def prefetch(
+    engine: Engine, sources: SourceSet, links: list[Link], *, audit_id: int | None = None
+) -> dict[int, Observation]:
+    """Observe, in one batch per service, the links never observed yet; store and return them.
+
+    Batching lets a source use its batch API (GitHub's GraphQL, 25 repositories a request,
+    with a token) instead of one look per link.
+    """
+    with Session(engine) as session:
+        seen = latest_observations(session, [link.id for link in links if link.id])
+    fresh: dict[str, list[Link]] = {}
+    for link in links:
+        if link.id is not None and link.id not in seen:
+            fresh.setdefault(link.url, []).append(link)
+    by_service: dict[str, list[Link]] = {}
+    for same_url in fresh.values():
+        source = sources.source_for(same_url[0].kind)
+        if source is not None:
+            by_service.setdefault(source.service, []).append(same_url[0])
+    made: dict[int, Observation] = {}
+    for service, group in by_service.items():
+        for target, observation in sources.by_service[service].observe_many(group):
+            with transaction(engine) as session:
+                for same in fresh[target.url]:
+                    assert same.id is not None
+                    record_observation(session, same.id, observation, audit_id=audit_id)
+                    made[same.id] = observation
+    return made
+
+
+def linked_from(
+    engine: Engine, sources: SourceSet, link: Link, *, audit_id: int | None = None
+) -> PageLinks:
+    """The URLs a page or repository links: from its newest observation, else fetched now."""
+    assert link.id is not None
+    with Session(engine) as session:
+        row = latest_observations(session, [link.id]).get(link.id)
+    if row is not None:
+        previous = as_observation(row)
+        urls = _urls(link, previous.facts) if previous.status in _READABLE else None
+        return PageLinks(urls or [])
+    source = sources.source_for(link.kind)
+    if source is None:
+        return PageLinks([])
+    observation = source.observe(link)
+    with transaction(engine) as session:
+        record_observation(session, link.id, observation, audit_id=audit_id)
+    readable = observation.status in _READABLE
+    return PageLinks((_urls(link, observation.facts) if readable else None) or [], observation)

@@ -1,0 +1,178 @@
+"""The Hugging Face papers index through `HfApi`: title search, paper pages, citing repos.
+
+Endpoints (huggingface_hub 1.x): `GET /api/papers/search?q=&limit=` (`list_papers`),
+`GET /api/papers/{arxiv_id}` (`paper_info`: `githubRepo`, `githubRepoAddedBy`, `projectPage`,
+`organization`, `linkedModels`/`linkedDatasets`/`linkedSpaces` previews and their
+`numTotal*` counts), and `GET /api/{models|datasets}?filter=arxiv:<id>&limit=`
+(`list_models` / `list_datasets`: the repositories whose tags cite the paper).
+
+A paper the Hub does not know (404) is an answer (`None`); rate limits, 5xx after retries,
+dropped connections and malformed bodies raise `IndexUnavailable`, which callers record as
+a failed look-up and never cache. Requests are counted in the ledger as "huggingface".
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+from huggingface_hub import HfApi
+from huggingface_hub.errors import HfHubHTTPError
+
+from tracker.sources.base import RequestLedger
+from tracker.sources.http import SourceFailure
+from tracker.sources.huggingface import (
+    DEFAULT_ENDPOINT,
+    SERVICE,
+    _active_scope,
+    _hook_into_shared_client,
+    _RequestScope,
+)
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+_RETRIED = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class IndexUnavailable(SourceFailure):
+    """The papers index could not answer now (rate limited, failing, malformed)."""
+
+
+@dataclass(frozen=True)
+class IndexedPaper:
+    """A search hit: the arXiv id and the title as the index spells it."""
+
+    arxiv_id: str
+    title: str
+
+
+@dataclass
+class PaperPage:
+    """What a Hub paper page says about a paper's artefacts (all JSON-serialisable)."""
+
+    arxiv_id: str
+    title: str | None = None
+    github_repo: str | None = None
+    github_repo_added_by: str | None = None  # "auto": matched by the Hub; else a person
+    project_page: str | None = None
+    organization: str | None = None
+    linked: dict[str, list[str]] = field(default_factory=dict)  # repo type -> ids (a preview)
+    totals: dict[str, int | None] = field(default_factory=dict)  # repo type -> numTotal*
+
+    def complete(self, repo_type: str) -> bool:
+        """Whether the preview of linked repos of this type lists all of them."""
+        total = self.totals.get(repo_type)
+        listed = self.linked.get(repo_type)
+        return listed is not None and total is not None and total <= len(listed)
+
+
+def _ids(entries: Any) -> list[str] | None:
+    if entries is None:
+        return None
+    return [str(entry.id) for entry in entries if getattr(entry, "id", None)]
+
+
+class HubPaperIndex:
+    """Looks papers up in the Hugging Face papers index (retrying transient failures)."""
+
+    service = SERVICE
+
+    def __init__(
+        self,
+        *,
+        endpoint: str = DEFAULT_ENDPOINT,
+        token: str | None = None,
+        timeout: float = 30.0,
+        ledger: RequestLedger | None = None,
+        max_retries: int = 3,
+        backoff_base: float = 1.0,
+        max_rate_limit_wait: float = 60.0,
+        user_agent: str = "reprotrack",
+    ) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.timeout = timeout
+        self.ledger = ledger if ledger is not None else RequestLedger()
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.max_rate_limit_wait = max_rate_limit_wait
+        self._api = HfApi(endpoint=self.endpoint, token=token or False, user_agent=user_agent)
+
+    def __repr__(self) -> str:
+        return f"HubPaperIndex(endpoint={self.endpoint!r})"
+
+    def search(self, title: str, limit: int = 10) -> list[IndexedPaper]:
+        """`GET /api/papers/search?q=<title>&limit=`: the index's best hits for a title."""
+        hits = self._call(lambda: list(self._api.list_papers(query=title, limit=limit)))
+        return [IndexedPaper(str(h.id), " ".join((h.title or "").split())) for h in hits if h.id]
+
+    def paper_page(self, arxiv_id: str) -> PaperPage | None:
+        """`GET /api/papers/{arxiv_id}`; None when the Hub has no page for the paper."""
+        info = self._call(lambda: self._api.paper_info(arxiv_id), not_found_is_none=True)
+        if info is None:
+            return None
+        organization = getattr(info, "organization", None)
+        page = PaperPage(
+            arxiv_id=arxiv_id,
+            title=" ".join(info.title.split()) if info.title else None,
+            github_repo=info.github_repo or None,
+            github_repo_added_by=getattr(info, "githubRepoAddedBy", None),
+            project_page=info.project_page or None,
+            organization=getattr(organization, "name", None) or None,
+        )
+        for repo_type, entries, total in (
+            ("model", info.linked_models, info.num_total_models),
+            ("dataset", info.linked_datasets, info.num_total_datasets),
+            ("space", info.linked_spaces, getattr(info, "numTotalSpaces", None)),
+        ):
+            ids = _ids(entries)
+            if ids is not None:
+                page.linked[repo_type] = ids
+            page.totals[repo_type] = total if isinstance(total, int) else None
+        return page
+
+    def citing_repos(self, arxiv_id: str, repo_type: str, limit: int = 50) -> list[str]:
+        """`GET /api/{models|datasets}?filter=arxiv:<id>`: ids of repos whose tags cite it."""
+        lister = {"model": self._api.list_models, "dataset": self._api.list_datasets}[repo_type]
+        repos = self._call(lambda: list(lister(filter=f"arxiv:{arxiv_id}", limit=limit)))
+        return [str(repo.id) for repo in repos]
+
+    # -- one call, with retries ----------------------------------------------------------
+    def _call(self, fetch: Callable[[], T], *, not_found_is_none: bool = False) -> T | None:
+        scope = _RequestScope(self.ledger, self.service)
+        context_token = _active_scope.set(scope)
+        try:
+            return self._with_retries(fetch, not_found_is_none)
+        finally:
+            _active_scope.reset(context_token)
+
+    def _with_retries(self, fetch: Callable[[], T], not_found_is_none: bool) -> T | None:
+        attempt = 0
+        while True:
+            _hook_into_shared_client()
+            try:
+                return fetch()
+            except HfHubHTTPError as error:
+                status = error.response.status_code
+                if status == 404 and not_found_is_none:
+                    return None
+                if status not in _RETRIED or attempt >= self.max_retries:
+                    raise IndexUnavailable(f"Hugging Face papers index: HTTP {status}") from None
+            except httpx.HTTPError as error:
+                if attempt >= self.max_retries:
+                    raise IndexUnavailable(
+                        f"Hugging Face papers index: {type(error).__name__}"
+                    ) from None
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise IndexUnavailable(
+                    f"Hugging Face papers index: malformed answer ({type(error).__name__})"
+                ) from None
+            wait = min(self.max_rate_limit_wait, self.backoff_base * 2**attempt)
+            wait *= random.uniform(0.5, 1.0)
+            logger.info("Hub papers index: retry %d in %.2fs", attempt + 1, wait)
+            time.sleep(wait)
+            attempt += 1

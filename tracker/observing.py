@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -10,12 +12,43 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.sources import SourceSet
-from tracker.sources.base import Observation
+from tracker.sources.base import Observation, Source
 from tracker.store.engine import transaction
 from tracker.store.models import Link
 from tracker.store.observations import as_observation, latest_observations, record_observation
 
 ObservationCallback = Callable[[Link, Observation], None]
+
+DEFAULT_CONCURRENCY_PER_SERVICE = 4  # [http] concurrency_per_service
+
+# Services sent one request at a time whatever the configuration, unless their source declares
+# a `max_concurrency` of its own. GitHub asks integrators to make requests serially to stay
+# clear of its secondary rate limits, and PyGithub's Requester is not thread-safe: its shared
+# connection object keeps the verb, URL and headers of a request between `request()` and
+# `getresponse()` (PyGithub PR #2052), so two threads could send each other's requests.
+SERIAL_SERVICES = frozenset({"github"})
+
+
+def service_concurrency(source: Source, configured: int) -> int:
+    """How many requests may be in flight at once to this source's service (at least 1)."""
+    declared = getattr(source, "max_concurrency", None)
+    if declared is None and source.service in SERIAL_SERVICES:
+        declared = 1
+    limit = configured if declared is None else min(configured, declared)
+    return max(1, limit)
+
+
+def shard(links: Sequence[Link], concurrency: int, min_shard_size: int = 1) -> list[list[Link]]:
+    """Split one service's links into at most `concurrency` interleaved shards.
+
+    Shards never get smaller than `min_shard_size` (the GraphQL batch size for GitHub), so a
+    source that batches within a shard still sends full batches.
+    """
+    if not links:
+        return []
+    by_size = math.ceil(len(links) / max(1, min_shard_size))
+    count = max(1, min(concurrency, by_size))
+    return [list(links[i::count]) for i in range(count)]
 
 
 def observe_links(
@@ -25,12 +58,20 @@ def observe_links(
     *,
     on_observation: ObservationCallback | None = None,
     audit_id: int | None = None,
+    concurrency_per_service: int = DEFAULT_CONCURRENCY_PER_SERVICE,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[int, Observation]:
     """Observe every link that has a source, storing each observation as soon as it comes.
 
     Links sharing a URL (the same repository cited by two papers) are fetched once. Each
-    service runs in its own thread, so a slow service does not hold up the others; within a
-    service the source decides how to batch. Returns the new observation of each link id.
+    service's links are split into up to `concurrency_per_service` shards (fewer for services
+    that must be asked serially, see `service_concurrency`), each observed in its own thread
+    through `observe_many`, so a slow service does not hold up the others and one service
+    has a bounded number of requests in flight. Returns the new observation of each link id.
+
+    When `should_stop()` turns true (an audit asked to stop), or the calling thread is
+    interrupted, the workers stop after the observation they are making, which is still
+    stored; links not reached are left for a resumed run.
     """
     with Session(engine) as session:
         previous_rows = latest_observations(session, [link.id for link in links if link.id])
@@ -44,8 +85,9 @@ def observe_links(
             groups[source.service].append(same_url[0])
 
     results: dict[int, Observation] = {}
+    stop = threading.Event()
 
-    def run_service(service: str, group: list[Link]) -> None:
+    def run_shard(service: str, group: list[Link]) -> None:
         source = sources.by_service[service]
         previous = {
             link.url: as_observation(previous_rows[link.id])
@@ -62,12 +104,27 @@ def observe_links(
                 results[same.id] = observation
                 if on_observation:
                     on_observation(same, observation)
+            if stop.is_set() or (should_stop is not None and should_stop()):
+                break
 
-    if len(groups) <= 1:
-        for service, group in groups.items():
-            run_service(service, group)
-    else:
-        with ThreadPoolExecutor(max_workers=len(groups), thread_name_prefix="observe") as pool:
-            for future in [pool.submit(run_service, s, g) for s, g in groups.items()]:
-                future.result()
+    shards: list[tuple[str, list[Link]]] = []
+    for service, group in groups.items():
+        source = sources.by_service[service]
+        concurrency = service_concurrency(source, concurrency_per_service)
+        min_size = int(getattr(source, "graphql_batch_size", 1) or 1)
+        shards += [(service, part) for part in shard(group, concurrency, min_size)]
+    if not shards:
+        return results
+    # Even one shard runs in a worker: the calling thread then only waits, so an interruption
+    # lands there and never in the middle of a worker's transaction.
+    pool = ThreadPoolExecutor(max_workers=len(shards), thread_name_prefix="observe")
+    futures = [pool.submit(run_shard, service, part) for service, part in shards]
+    try:
+        for future in futures:
+            future.result()
+    except BaseException:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return results

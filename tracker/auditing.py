@@ -1,0 +1,382 @@
+"""The audit runner: check many papers chunk by chunk, resumably, with progress and its cost.
+
+An audit plans its papers (`tracker.audit_plan`), records an `Audit` row, then for each chunk
+of the plan observes the links not yet observed in this audit and scores the papers not yet
+scored in it. Observations and scorecards are stored as they come, tagged with the audit id,
+so an interrupted or crashed audit resumes without checking anything twice. The papers
+themselves are never modified.
+
+Figures kept on the Audit row after each chunk: `papers_done` (planned papers scored in this
+audit, plus planned papers deleted since), `links_checked` (observations made in this audit),
+`errors` (those with status error or rate_limited), `requests` and `not_modified` (HTTP
+requests and 304 answers per service), `rate_limit_waits` (seconds spent waiting for a rate
+limit reset, per service). On resume the request figures continue from what was recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from tracker.audit_plan import DEFAULT_INTERVAL, plan_audit
+from tracker.checking import score_and_store
+from tracker.errors import InputError
+from tracker.observing import DEFAULT_CONCURRENCY_PER_SERVICE, observe_links
+from tracker.sources import SourceSet
+from tracker.sources.base import Observation
+from tracker.store import audits as store
+from tracker.store.engine import transaction
+from tracker.store.models import Audit, Link, Paper
+from tracker.store.observations import as_observation, record_observation
+from tracker.store.papers import links_of
+
+if TYPE_CHECKING:
+    from tracker.discovery import Discovery
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_SIZE = 100  # [audit] chunk_size
+HEARTBEAT_SECONDS = 60.0  # well inside tracker.audit_plan.STALE_HEARTBEAT
+
+
+class AuditTerminated(BaseException):
+    """Raised in the main thread when SIGTERM arrives during an audit.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` on the way can
+    swallow it. `exit_code` is the shell's convention for death by that signal (143).
+    """
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.exit_code = 128 + signum
+        super().__init__(f"terminated by {signal.Signals(signum).name}")
+
+
+@dataclass
+class AuditProgress:
+    """Where an audit stands; `chunk_done` is true once per finished chunk."""
+
+    audit_id: int
+    papers_total: int
+    papers_done: int
+    links_checked: int
+    errors: int
+    requests: dict[str, int] = field(default_factory=dict)
+    chunk_done: bool = False
+
+
+ProgressCallback = Callable[[AuditProgress], None]
+
+
+def run_audit(
+    engine: Engine,
+    sources: SourceSet,
+    weights: Mapping[str, float],
+    *,
+    paper_ids: Sequence[int] | None = None,
+    due_only: bool = False,
+    interval: timedelta = DEFAULT_INTERVAL,
+    limit: int | None = None,
+    trigger: str = "cli",
+    resume: Audit | None = None,
+    progress: ProgressCallback | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    concurrency_per_service: int = DEFAULT_CONCURRENCY_PER_SERVICE,
+    stop: threading.Event | None = None,
+    discovery: Discovery | None = None,
+) -> Audit:
+    """Run (or, with `resume`, continue) an audit and return its final row.
+
+    Ctrl-C and SIGTERM (and `stop`, set by another thread such as the scheduler's) mark the
+    audit `interrupted` and raise (KeyboardInterrupt, AuditTerminated); any other exception
+    marks it `failed` and re-raises. A crash leaves it `running` with a stale heartbeat:
+    `tracker.audit_plan.find_resumable` finds it.
+
+    Signals only request the stop: the runner stops at the next safe point (after the
+    observation being made, which is stored, and never inside a database transaction). A
+    second Ctrl-C stops at once.
+
+    With `discovery`, each chunk's papers are first identified and their undeclared links
+    discovered (cached lookups make this free on later audits and on resume).
+    """
+    if chunk_size < 1:
+        raise InputError("must be at least 1", key="audit.chunk_size")
+    host, pid = socket.gethostname(), os.getpid()
+    with transaction(engine) as session:
+        if resume is None:
+            plan = plan_audit(session, paper_ids=paper_ids, due_only=due_only,
+                              interval=interval, limit=limit)
+            audit = store.start_audit(session, plan, trigger=trigger, host=host, pid=pid)
+        else:
+            if not store.claim_audit(session, resume, host=host, pid=pid):
+                raise InputError(f"audit #{resume.id} was resumed by another process",
+                                 key="--resume")
+            audit = resume
+    assert audit.id is not None
+    stop = stop if stop is not None else threading.Event()
+    run = _AuditRun(engine, sources, weights, audit, progress, chunk_size,
+                    concurrency_per_service, stop, discovery)
+    with _signals_request_stop(run), _heartbeat(engine, audit.id):
+        try:
+            run.work()
+            run.finish("completed")
+        except KeyboardInterrupt:
+            run.finish("interrupted", "interrupted by Ctrl-C (SIGINT)")
+            raise
+        except AuditTerminated as exc:
+            run.finish("interrupted", f"interrupted: {exc}")
+            raise
+        except BaseException as exc:
+            run.finish("failed", f"{type(exc).__name__}: {exc}"[:500])
+            raise
+    return run.reload()
+
+
+class _AuditRun:
+    """The state of one process working through an audit's plan."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        sources: SourceSet,
+        weights: Mapping[str, float],
+        audit: Audit,
+        progress: ProgressCallback | None,
+        chunk_size: int,
+        concurrency_per_service: int,
+        stop: threading.Event,
+        discovery: Discovery | None = None,
+    ) -> None:
+        assert audit.id is not None
+        self.stop = stop
+        self.discovery = discovery
+        self.stop_signal: int | None = None  # which signal asked to stop, if one did
+        self.engine = engine
+        self.sources = sources
+        self.weights = weights
+        self.audit_id = audit.id
+        self.plan = list(audit.paper_ids)
+        self.progress = progress
+        self.chunk_size = chunk_size
+        self.concurrency = concurrency_per_service
+        # Request figures: what earlier runs of this audit recorded, plus this run's share of
+        # the ledger (which may have counted requests before the audit started).
+        self.recorded = (Counter(audit.requests), Counter(audit.not_modified),
+                         Counter(audit.rate_limit_waits))
+        self.ledger_start = self._ledger_figures()
+        self.vanished = 0  # planned papers deleted before their turn
+        self.papers_done = audit.papers_done
+        self.links_checked = audit.links_checked
+        self.errors = audit.errors
+        self._live_links = 0
+        self._lock = threading.Lock()
+
+    # -- the work ------------------------------------------------------------------------
+    def work(self) -> None:
+        """Every chunk of the plan, in order."""
+        self._report(chunk_done=False)
+        for start in range(0, len(self.plan), self.chunk_size):
+            self.check_stop()
+            self._chunk(self.plan[start:start + self.chunk_size])
+            self._save_progress()
+            self._report(chunk_done=True)
+
+    def _chunk(self, paper_ids: list[int]) -> None:
+        if self.discovery is not None:
+            # What discovery fetches (pages, READMEs) is stored in this audit, so the
+            # observed-in-this-audit filter below does not fetch it again.
+            self.discovery.run(self.engine, paper_ids, audit_id=self.audit_id)
+            self.check_stop()
+        with Session(self.engine) as session:
+            query = select(Paper).where(col(Paper.id).in_(paper_ids))
+            papers: dict[int, Paper] = {p.id: p for p in session.exec(query) if p.id is not None}
+            links = links_of(session, list(papers))
+            every_link = [link for paper_links in links.values() for link in paper_links]
+            link_ids = [link.id for link in every_link if link.id is not None]
+            done = store.observed_link_ids(session, self.audit_id, link_ids)
+            pending = [link for link in every_link if link.id not in done]
+            earlier = store.observations_by_url(session, self.audit_id, [l.url for l in pending])
+            scored = store.scored_paper_ids(session, self.audit_id, list(papers))
+        self.vanished += len(set(paper_ids) - set(papers))
+        observed = self._copy_earlier(pending, {u: as_observation(r) for u, r in earlier.items()})
+        observed |= observe_links(
+            self.engine, self.sources, [l for l in pending if l.url not in earlier],
+            on_observation=self._on_link, audit_id=self.audit_id,
+            concurrency_per_service=self.concurrency, should_stop=self.stop.is_set,
+        )
+        for paper_id in dict.fromkeys(paper_ids):
+            self.check_stop()
+            paper = papers.get(paper_id)
+            if paper is None or paper_id in scored:
+                continue
+            paper_links = links[paper_id]
+            mine = {l.id: observed[l.id] for l in paper_links if l.id in observed}
+            score_and_store(self.engine, paper, paper_links, mine, self.weights,
+                            audit_id=self.audit_id)
+
+    def check_stop(self) -> None:
+        """Raise the interruption that was requested, at a point where none is half-done."""
+        if not self.stop.is_set():
+            return
+        if self.stop_signal == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise AuditTerminated(self.stop_signal or signal.SIGTERM)
+
+    def _copy_earlier(
+        self, pending: list[Link], earlier: dict[str, Observation]
+    ) -> dict[int, Observation]:
+        """Links whose URL this audit already observed (another paper cites it) reuse that look."""
+        copied: dict[int, Observation] = {}
+        reused = [link for link in pending if link.url in earlier and link.id is not None]
+        if not reused:
+            return copied
+        with transaction(self.engine) as session:
+            for link in reused:
+                assert link.id is not None
+                record_observation(session, link.id, earlier[link.url], audit_id=self.audit_id)
+                copied[link.id] = earlier[link.url]
+        for link in reused:
+            self._on_link(link, earlier[link.url])
+        return copied
+
+    def _on_link(self, _link: Link, _observation: Observation) -> None:
+        """Called (from worker threads too) for every observation stored: live progress."""
+        with self._lock:
+            self._live_links += 1
+        self._report(chunk_done=False)
+
+    # -- figures -----------------------------------------------------------------------------
+    def _ledger_figures(self) -> tuple[Counter[str], Counter[str], Counter[float]]:
+        ledger = self.sources.ledger
+        # dict() of a Counter is one C-level copy under the GIL: safe while workers count.
+        return (Counter(dict(ledger.requests)), Counter(dict(ledger.not_modified)),
+                Counter(dict(ledger.rate_limit_wait_seconds)))
+
+    def _request_figures(self) -> tuple[dict[str, int], dict[str, int], dict[str, float]]:
+        now = self._ledger_figures()
+        totals = []
+        for recorded, current, start in zip(self.recorded, now, self.ledger_start, strict=True):
+            total = Counter(recorded)
+            for service, value in current.items():
+                total[service] += value - start.get(service, 0)
+            totals.append({k: v for k, v in sorted(total.items()) if v})
+        return totals[0], totals[1], {k: round(v, 3) for k, v in totals[2].items()}
+
+    def _save_progress(self) -> None:
+        requests, not_modified, waits = self._request_figures()
+        with transaction(self.engine) as session:
+            counts = store.observation_status_counts(session, self.audit_id)
+            papers_done = min(len(self.plan),
+                              store.papers_scored(session, self.audit_id) + self.vanished)
+            links_checked = sum(counts.values())
+            errors = sum(counts.get(status, 0) for status in store.ERROR_STATUSES)
+            store.record_progress(
+                session, self.audit_id, papers_done=papers_done, links_checked=links_checked,
+                errors=errors, requests=requests, not_modified=not_modified,
+                rate_limit_waits=waits,
+            )
+        with self._lock:
+            self.papers_done, self.links_checked, self.errors = papers_done, links_checked, errors
+            self._live_links = 0
+
+    def _report(self, *, chunk_done: bool) -> None:
+        if self.progress is None:
+            return
+        with self._lock:
+            links = self.links_checked + self._live_links
+            done, errors = self.papers_done, self.errors
+        self.progress(AuditProgress(
+            audit_id=self.audit_id, papers_total=len(self.plan), papers_done=done,
+            links_checked=links, errors=errors, requests=self._request_figures()[0],
+            chunk_done=chunk_done,
+        ))
+
+    # -- the end -----------------------------------------------------------------------------
+    def finish(self, status: str, message: str | None = None) -> None:
+        """Record the final figures and how the audit ended.
+
+        When the audit did not complete this is best effort: if the database itself is what
+        failed, the audit stays `running`, its heartbeat goes stale, and it can be resumed.
+        """
+        try:
+            self._save_progress()
+            with transaction(self.engine) as session:
+                store.finish_audit(session, self.audit_id, status, message)
+        except Exception:
+            if status == "completed":
+                raise
+            log.warning("audit #%s: could not record that it %s", self.audit_id, status,
+                        exc_info=True)
+
+    def reload(self) -> Audit:
+        """The audit row as stored now."""
+        with Session(self.engine) as session:
+            audit = store.get_audit(session, self.audit_id)
+            assert audit is not None
+            return audit
+
+
+@contextmanager
+def _signals_request_stop(run: _AuditRun) -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGINT ask the audit to stop at its next safe point.
+
+    Raising from the handler instead could interrupt a database commit and leave a
+    connection holding SQLite's write lock, which the bookkeeping would then wait on. A
+    second Ctrl-C raises KeyboardInterrupt at once, for a user who does not want to wait.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers can only be installed from the main thread; `stop` still works
+        return
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        if run.stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        if not run.stop.is_set():
+            run.stop_signal = signum
+            run.stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextmanager
+def _heartbeat(engine: Engine, audit_id: int) -> Iterator[None]:
+    """Refresh the audit's heartbeat every HEARTBEAT_SECONDS from a background thread.
+
+    Chunks can take longer than the staleness window (rate-limit waits), and a live audit must
+    never look dead to `--resume`.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            try:
+                with transaction(engine) as session:
+                    store.beat(session, audit_id)
+            except Exception:  # a missed beat (database busy) is retried at the next one
+                log.debug("audit #%s: heartbeat not written", audit_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"audit-{audit_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)

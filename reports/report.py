@@ -1,0 +1,287 @@
+"""The one `Report` value every renderer is fed, and `build_report` that reads it from the store.
+
+A report describes one audit: what it cost, the summary figures of its papers, the changes
+since the previous completed audit, every paper's scorecard row, and the history of earlier
+audits for charts. It holds plain values only (no database rows), so renderers are pure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from checks import CRITERIA
+from tracker.changes import REACHABLE_STATUSES, Change, StarsThreshold, detect_changes
+from tracker.snapshots import (
+    as_utc,
+    audit_paper_ids,
+    get_audit,
+    observations_as_of,
+    previous_completed_audit,
+    scorecards_as_of,
+)
+from tracker.sources.base import LinkStatus
+from tracker.store.models import Audit, Link, ObservationRecord, Paper, ScorecardRecord
+from tracker.store.papers import links_of
+
+GRADES: tuple[str, ...] = ("A", "B", "C", "D", "F")
+NO_SCORE = "no score"
+HISTORY_LIMIT = 12  # audits shown in the charts, this one included
+
+
+@dataclass(frozen=True)
+class AuditFacts:
+    """When an audit ran, how it ended and what it cost."""
+
+    id: int
+    trigger: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    duration_seconds: float | None
+    papers_total: int
+    papers_done: int
+    links_checked: int
+    errors: int
+    requests: dict[str, int]
+    not_modified: dict[str, int]
+    rate_limit_waits: dict[str, float]
+    message: str | None
+
+
+@dataclass(frozen=True)
+class SummaryFigures:
+    """Counts over the audit's papers (shares are counts / papers, see `share`)."""
+
+    papers: int
+    links: int
+    with_code: int  # code_available passed
+    with_osi_license: int  # license passed: OSI-approved or open data license
+    with_any_license: int  # license passed or partial (non-commercial, custom ... count)
+    with_weights: int  # weights_released passed or partial
+    with_data: int  # data_released passed or partial
+    promise_unfulfilled: int
+    grade_distribution: dict[str, int]  # A..F, then "no score" (also papers never scored)
+    checklist_distribution: dict[int, int]  # 0..5
+    links_by_status: dict[str, int]  # LinkStatus values in enum order, then never observed
+
+    def share(self, count: int) -> float | None:
+        """`count` as a share of the papers (None when there are no papers)."""
+        return count / self.papers if self.papers else None
+
+
+@dataclass(frozen=True)
+class CriterionCell:
+    """One criterion's outcome for one paper."""
+
+    id: str
+    title: str
+    outcome: str | None  # None: not scored
+    score: float | None
+    evidence: str
+    remediation: str
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One link of a paper with its state in the audit."""
+
+    url: str
+    kind: str
+    status: str  # LinkStatus value, "unchecked" when never observed
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """One paper's scorecard row."""
+
+    paper_id: int
+    title: str
+    arxiv_id: str | None
+    score: float | None
+    grade: str | None
+    checklist: int | None
+    criteria: tuple[CriterionCell, ...]
+    best_code_url: str | None
+    license: str | None
+    stars: int | None
+    links: tuple[LinkRow, ...]
+    promise_unfulfilled: bool
+    inconclusive: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One audit in the history charts."""
+
+    audit_id: int
+    date: datetime
+    grade_distribution: dict[str, int]
+    links_reachable_share: float | None  # of the links observed in that audit
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report of one audit shows; every renderer is fed this value."""
+
+    audit: AuditFacts
+    previous_audit_id: int | None
+    summary: SummaryFigures
+    changes: tuple[Change, ...]
+    papers: tuple[PaperRow, ...]
+    history: tuple[HistoryPoint, ...]
+    criteria_titles: dict[str, str]
+    generated_at: datetime
+
+
+def audit_facts(audit: Audit) -> AuditFacts:
+    """The audit row as plain values."""
+    assert audit.id is not None
+    started, finished = as_utc(audit.started_at), as_utc(audit.finished_at)
+    assert started is not None
+    return AuditFacts(
+        id=audit.id, trigger=audit.trigger, status=audit.status, started_at=started,
+        finished_at=finished,
+        duration_seconds=(finished - started).total_seconds() if finished else None,
+        papers_total=audit.papers_total, papers_done=audit.papers_done,
+        links_checked=audit.links_checked, errors=audit.errors,
+        requests=dict(audit.requests or {}), not_modified=dict(audit.not_modified or {}),
+        rate_limit_waits=dict(audit.rate_limit_waits or {}), message=audit.message,
+    )
+
+
+def _criterion_cells(card: ScorecardRecord | None) -> tuple[CriterionCell, ...]:
+    criteria = ((card.findings or {}).get("criteria") or {}) if card else {}
+    cells = []
+    for criterion_id, check in CRITERIA.items():
+        finding = criteria.get(criterion_id) or {}
+        cells.append(CriterionCell(
+            id=criterion_id, title=check.definition.title, outcome=finding.get("outcome"),
+            score=finding.get("score"), evidence="\n".join(finding.get("evidence") or []),
+            remediation=finding.get("remediation") or "",
+        ))
+    return tuple(cells)
+
+
+def _license_of(links: list[Link], observations: dict[int, ObservationRecord],
+                best_code_url: str | None) -> str | None:
+    """The code repository's license, else the first license any reachable link states."""
+    ordered = sorted(links, key=lambda link: link.url != best_code_url)
+    for link in ordered:
+        row = observations.get(link.id) if link.id else None
+        if row is None or LinkStatus(row.status) not in REACHABLE_STATUSES:
+            continue
+        value = (row.facts or {}).get("license_spdx") or (row.facts or {}).get("license")
+        if value:
+            return str(value)
+    return None
+
+
+def paper_row(paper: Paper, links: list[Link], observations: dict[int, ObservationRecord],
+              card: ScorecardRecord | None) -> PaperRow:
+    """A paper's row in the report."""
+    assert paper.id is not None
+    findings: dict[str, Any] = (card.findings or {}) if card else {}
+    reported = findings.get("reported") or {}
+    return PaperRow(
+        paper_id=paper.id,
+        title=paper.title or paper.arxiv_id or f"paper #{paper.id}",
+        arxiv_id=paper.arxiv_id,
+        score=card.score if card else None,
+        grade=card.grade if card else None,
+        checklist=card.checklist if card else None,
+        criteria=_criterion_cells(card),
+        best_code_url=card.best_code_url if card else None,
+        license=_license_of(links, observations, card.best_code_url if card else None),
+        stars=reported.get("stars"),
+        links=tuple(
+            LinkRow(link.url, link.kind, observations[link.id].status
+                    if link.id in observations else str(LinkStatus.UNCHECKED))
+            for link in links),
+        promise_unfulfilled=bool(card.promise_unfulfilled) if card else False,
+        inconclusive=tuple(findings.get("inconclusive") or ()),
+    )
+
+
+def _outcome_in(row: PaperRow, criterion_id: str, outcomes: set[str]) -> bool:
+    return any(cell.id == criterion_id and cell.outcome in outcomes for cell in row.criteria)
+
+
+def summary_figures(rows: list[PaperRow]) -> SummaryFigures:
+    """The summary counts over the papers' rows."""
+    grades = Counter(row.grade or NO_SCORE for row in rows)
+    statuses = Counter(link.status for row in rows for link in row.links)
+    status_order = [str(status) for status in LinkStatus]
+    released = {"pass", "partial"}
+    return SummaryFigures(
+        papers=len(rows),
+        links=sum(len(row.links) for row in rows),
+        with_code=sum(_outcome_in(row, "code_available", {"pass"}) for row in rows),
+        with_osi_license=sum(_outcome_in(row, "license", {"pass"}) for row in rows),
+        with_any_license=sum(_outcome_in(row, "license", released) for row in rows),
+        with_weights=sum(_outcome_in(row, "weights_released", released) for row in rows),
+        with_data=sum(_outcome_in(row, "data_released", released) for row in rows),
+        promise_unfulfilled=sum(row.promise_unfulfilled for row in rows),
+        grade_distribution={grade: grades.get(grade, 0) for grade in (*GRADES, NO_SCORE)},
+        checklist_distribution={n: sum(1 for row in rows if row.checklist == n)
+                                for n in range(6)},
+        links_by_status={status: statuses[status] for status in status_order
+                         if statuses.get(status)},
+    )
+
+
+def history_points(session: Session, audit: Audit, limit: int = HISTORY_LIMIT
+                   ) -> tuple[HistoryPoint, ...]:
+    """This audit and the completed audits before it (oldest first), for the charts."""
+    assert audit.id is not None
+    earlier = session.exec(
+        select(Audit).where(col(Audit.id) < audit.id, Audit.status == "completed")
+        .order_by(col(Audit.id).desc()).limit(limit - 1)
+    ).all()
+    points = []
+    for item in [*reversed(earlier), audit]:
+        cards = session.exec(select(ScorecardRecord.paper_id, ScorecardRecord.grade)
+                             .where(ScorecardRecord.audit_id == item.id)
+                             .order_by(col(ScorecardRecord.id))).all()
+        last_grade = {paper_id: grade for paper_id, grade in cards}
+        grades = Counter(grade or NO_SCORE for grade in last_grade.values())
+        statuses = list(session.exec(select(ObservationRecord.status)
+                                     .where(ObservationRecord.audit_id == item.id)))
+        reachable = sum(1 for status in statuses if LinkStatus(status) in REACHABLE_STATUSES)
+        started = as_utc(item.started_at)
+        assert item.id is not None and started is not None
+        points.append(HistoryPoint(
+            audit_id=item.id, date=started,
+            grade_distribution={grade: grades.get(grade, 0) for grade in (*GRADES, NO_SCORE)},
+            links_reachable_share=reachable / len(statuses) if statuses else None,
+        ))
+    return tuple(points)
+
+
+def build_report(session: Session, audit_id: int, *,
+                 stars: StarsThreshold = StarsThreshold()) -> Report:
+    """The report of one audit (InputError when there is no such audit)."""
+    audit = get_audit(session, audit_id)
+    paper_ids = audit_paper_ids(session, audit)
+    papers = {p.id: p for p in session.exec(select(Paper).where(col(Paper.id).in_(paper_ids)))}
+    grouped = links_of(session, paper_ids)
+    observations = observations_as_of(
+        session, audit, [link.id for links in grouped.values() for link in links if link.id])
+    cards = scorecards_as_of(session, audit, paper_ids)
+    rows = [paper_row(papers[i], grouped[i], observations, cards.get(i)) for i in paper_ids]
+    previous_id = previous_completed_audit(session, audit_id)
+    return Report(
+        audit=audit_facts(audit),
+        previous_audit_id=previous_id,
+        summary=summary_figures(rows),
+        changes=tuple(detect_changes(session, audit_id, previous_id, stars=stars)
+                      if previous_id is not None else ()),
+        papers=tuple(rows),
+        history=history_points(session, audit),
+        criteria_titles={cid: check.definition.title for cid, check in CRITERIA.items()},
+        generated_at=datetime.now(UTC),
+    )

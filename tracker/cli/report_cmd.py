@@ -1,0 +1,36 @@
+"""`reprotrack report`: the report of an audit (what changed, every scorecard) as files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reports.publish import write_report
+from tracker.cli.context import app_context, reports_errors
+
+DEFAULT_FORMATS = ["md", "html"]
+
+
+@reports_errors
+def report_command(
+    ctx: typer.Context,
+    format: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="md or html; repeat for both (default: both)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Directory to write to (default: [reports] dir)."),
+    ] = None,
+    audit: Annotated[
+        int | None,
+        typer.Option("--audit", help="Audit id (default: the latest completed audit)."),
+    ] = None,
+) -> None:
+    """Write the report of an audit: a dated file per format plus a `latest` copy."""
+    app = app_context(ctx)
+    paths = write_report(app.engine, app.settings, audit, format or DEFAULT_FORMATS, out)
+    for path in paths:
+        app.out.print(str(path), markup=False, highlight=False)

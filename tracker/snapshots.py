@@ -1,0 +1,117 @@
+"""An audit read as a snapshot: the papers it covered, and each link's and paper's state in it.
+
+A link's state in an audit is its observation made in that audit, else its latest observation
+made before the audit ended (a link the audit skipped keeps what was last seen); a paper's
+scorecard likewise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tracker.errors import InputError
+from tracker.store.models import Audit, ObservationRecord, Paper, ScorecardRecord
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored timestamp as aware UTC (SQLite hands back naive datetimes stored as UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def audit_end(audit: Audit) -> datetime:
+    """When the audit's snapshot was taken: its end, else its last heartbeat, else now."""
+    return as_utc(audit.finished_at) or as_utc(audit.heartbeat_at) or datetime.now(UTC)
+
+
+def get_audit(session: Session, audit_id: int) -> Audit:
+    """The audit with this id; InputError (exit 2) when there is none."""
+    audit = session.get(Audit, audit_id)
+    if audit is None:
+        raise InputError(f"no audit #{audit_id}", key="--audit")
+    return audit
+
+
+def previous_completed_audit(session: Session, audit_id: int) -> int | None:
+    """The latest completed audit before this one (None: this is the first)."""
+    query = (
+        select(Audit.id)
+        .where(col(Audit.id) < audit_id, Audit.status == "completed")
+        .order_by(col(Audit.id).desc())
+        .limit(1)
+    )
+    return session.exec(query).first()
+
+
+def audit_paper_ids(session: Session, audit: Audit) -> list[int]:
+    """The papers an audit covered: its recorded list, else those it scored, in id order."""
+    if audit.paper_ids:
+        ids = set(audit.paper_ids)
+    else:
+        query = select(ScorecardRecord.paper_id).where(ScorecardRecord.audit_id == audit.id)
+        ids = set(session.exec(query))
+    existing = session.exec(select(Paper.id).where(col(Paper.id).in_(ids))) if ids else []
+    return sorted(i for i in existing if i is not None)
+
+
+def observations_as_of(
+    session: Session, audit: Audit, link_ids: Iterable[int]
+) -> dict[int, ObservationRecord]:
+    """Each link's observation in the audit, else its latest one before the audit ended."""
+    ids = list(link_ids)
+    if not ids:
+        return {}
+    in_audit = (
+        select(ObservationRecord.link_id, func.max(ObservationRecord.id).label("last_id"))
+        .where(col(ObservationRecord.link_id).in_(ids), ObservationRecord.audit_id == audit.id)
+        .group_by(ObservationRecord.link_id)
+    )
+    chosen = {link_id: last_id for link_id, last_id in session.exec(in_audit)}
+    rest = [i for i in ids if i not in chosen]
+    if rest:
+        before_end = (
+            select(ObservationRecord.link_id, func.max(ObservationRecord.id).label("last_id"))
+            .where(col(ObservationRecord.link_id).in_(rest),
+                   col(ObservationRecord.checked_at) <= audit_end(audit))
+            .group_by(ObservationRecord.link_id)
+        )
+        chosen.update({link_id: last_id for link_id, last_id in session.exec(before_end)})
+    if not chosen:
+        return {}
+    rows = session.exec(select(ObservationRecord).where(col(ObservationRecord.id).in_(
+        list(chosen.values()))))
+    return {row.link_id: row for row in rows}
+
+
+def scorecards_as_of(
+    session: Session, audit: Audit, paper_ids: Iterable[int]
+) -> dict[int, ScorecardRecord]:
+    """Each paper's scorecard from the audit, else its latest one before the audit ended."""
+    ids = list(paper_ids)
+    if not ids:
+        return {}
+    in_audit = (
+        select(ScorecardRecord.paper_id, func.max(ScorecardRecord.id))
+        .where(col(ScorecardRecord.paper_id).in_(ids), ScorecardRecord.audit_id == audit.id)
+        .group_by(ScorecardRecord.paper_id)
+    )
+    chosen = {paper_id: last_id for paper_id, last_id in session.exec(in_audit)}
+    rest = [i for i in ids if i not in chosen]
+    if rest:
+        before_end = (
+            select(ScorecardRecord.paper_id, func.max(ScorecardRecord.id))
+            .where(col(ScorecardRecord.paper_id).in_(rest),
+                   col(ScorecardRecord.created_at) <= audit_end(audit))
+            .group_by(ScorecardRecord.paper_id)
+        )
+        chosen.update({paper_id: last_id for paper_id, last_id in session.exec(before_end)})
+    if not chosen:
+        return {}
+    rows = session.exec(select(ScorecardRecord).where(col(ScorecardRecord.id).in_(
+        list(chosen.values()))))
+    return {row.paper_id: row for row in rows}

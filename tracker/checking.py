@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -20,6 +20,9 @@ from tracker.store.observations import as_observation, latest_observations
 from tracker.store.papers import links_of
 from tracker.store.scorecards import save_scorecard
 from tracker.targets import resolve_target
+
+if TYPE_CHECKING:
+    from tracker.discovery import Discovery
 
 
 @dataclass
@@ -48,14 +51,29 @@ def check_paper(
     *,
     audit_id: int | None = None,
     on_observation: ObservationCallback | None = None,
+    discovery: Discovery | None = None,
 ) -> PaperCheck:
-    """Resolve `target` to a paper (adding it if new), observe its links, store the scorecard."""
+    """Resolve `target` to a paper (adding it if new), observe its links, store the scorecard.
+
+    With `discovery`, the paper is first identified and its undeclared links discovered;
+    the links discovery already fetched (to read a page or README) are not fetched again.
+    """
     with transaction(engine) as session:
         paper = resolve_target(session, target)
     assert paper.id is not None
+    fetched: dict[int, Observation] = {}
+    if discovery is not None:
+        fetched = discovery.run(engine, [paper.id], audit_id=audit_id).observed
     with Session(engine) as session:
+        paper = session.get(Paper, paper.id) or paper  # discovery may have named it
         links = links_of(session, [paper.id])[paper.id]
-    observed = observe_links(engine, sources, links, on_observation=on_observation)
+    to_observe = [link for link in links if link.id not in fetched]
+    observed = observe_links(engine, sources, to_observe, on_observation=on_observation)
+    for link in links:
+        if link.id in fetched:
+            observed[link.id] = fetched[link.id]
+            if on_observation:
+                on_observation(link, fetched[link.id])
     return score_and_store(engine, paper, links, observed, weights, audit_id=audit_id)
 
 

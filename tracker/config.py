@@ -89,6 +89,25 @@ class ImportSettings:
     max_file_mb: float = 25.0
 
 
+@dataclass
+class AuditSettings:
+    """How `reprotrack audit` plans and paces a run over many papers."""
+
+    interval_days: float = 7.0
+    chunk_size: int = 100
+
+
+@dataclass
+class DiscoverySettings:
+    """Finding the code, weights and data of papers whose text links nothing."""
+
+    enabled: bool = True
+    arxiv_title_search: bool = True
+    max_candidates: int = 10
+    retry_not_found_days: float = 30.0
+    refresh_days: float = 30.0
+
+
 def _default_weights() -> dict[str, float]:
     from tracker.scoring import DEFAULT_WEIGHTS
 
@@ -103,6 +122,15 @@ class ScoringSettings:
 
 
 @dataclass
+class ReportsSettings:
+    """Audit reports (`reprotrack report`) and what counts as a change between audits."""
+
+    dir: str = "reports"
+    stars_change_threshold: float = 0.2
+    stars_change_minimum: int = 10
+
+
+@dataclass
 class Settings:
     """All settings, one section per table of the config file."""
 
@@ -114,7 +142,10 @@ class Settings:
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
     zenodo: ZenodoSettings = field(default_factory=ZenodoSettings)
     import_: ImportSettings = field(default_factory=ImportSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
+    discovery: DiscoverySettings = field(default_factory=DiscoverySettings)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
+    reports: ReportsSettings = field(default_factory=ReportsSettings)
     source: str = field(default="defaults", compare=False)  # where the file part came from
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tracker.checking import PaperCheck, check_json, check_paper
 from tracker.cli.context import app_context, reports_errors
+from tracker.discovery import discovery_for
 from tracker.errors import ServiceUnreachable
 from tracker.sources import build_sources
 
@@ -47,7 +48,8 @@ def check_command(
     settings = app.settings
     sources = build_sources(settings)
     with app.err.status("checking links ...") if not as_json and app.err.is_terminal else nullcontext():
-        result = check_paper(app.engine, sources, target, settings.scoring.weights)
+        result = check_paper(app.engine, sources, target, settings.scoring.weights,
+                             discovery=discovery_for(settings, sources))
     if as_json:
         typer.echo(json.dumps(check_json(result), indent=2, ensure_ascii=False, default=str))
     else:

@@ -6,11 +6,14 @@ from typing import Annotated
 
 import typer
 
+from tracker.cli.audit_cmd import audit_command
 from tracker.cli.check_cmd import check_command
 from tracker.cli.context import AppContext
+from tracker.cli.discovery_cmd import confirm_command, link_app
 from tracker.cli.export_cmd import export_command
 from tracker.cli.import_cmd import import_command
 from tracker.cli.papers_cmd import papers_command
+from tracker.cli.report_cmd import report_command
 
 app = typer.Typer(
     name="reprotrack",
@@ -47,3 +50,7 @@ app.command("import")(import_command)
 app.command("papers")(papers_command)
 app.command("check")(check_command)
 app.command("export")(export_command)
+app.add_typer(link_app, name="link")
+app.command("confirm")(confirm_command)
+app.command("audit")(audit_command)
+app.command("report")(report_command)

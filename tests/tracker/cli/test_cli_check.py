@@ -20,11 +20,13 @@ def services(monkeypatch: pytest.MonkeyPatch, fake_hub: FakeHub, fake_osf: FakeO
     monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
     monkeypatch.setenv("OSF_API_URL", fake_osf.url + "/v2")
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9/unreachable")
+    monkeypatch.setenv("ARXIV_API_URL", "http://127.0.0.1:9/unreachable")  # discovery's title search
     for name in ("GITHUB_TOKEN", "HF_TOKEN", "REPROTRACK_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     config = tmp_path / "reprotrack.toml"
-    config.write_text("[http]\nbackoff_base = 0.01\nmax_retries = 1\ntimeout = 2\n")
+    config.write_text("[http]\nbackoff_base = 0.01\nmax_retries = 1\ntimeout = 2\n"
+                      "[arxiv]\nmin_interval = 0.01\n")
     return fake_hub, fake_osf
 
 
@@ -118,6 +120,7 @@ def test_check_an_osf_review_link_and_a_web_page(
     assert (osf_link["kind"], osf_link["status"]) == ("osf_node", "ok")
     assert osf_link["facts"]["view_only_required"] is True
     assert "reviewkey123" not in json.dumps(osf_link["facts"]) + "".join(osf_link["evidence"])
-    [web_link] = json.loads(page.stdout)["links"]
+    # Discovery also follows the page's links (one hop): the page itself is the web link.
+    [web_link] = [link for link in json.loads(page.stdout)["links"] if link["kind"] == "web"]
     assert (web_link["kind"], web_link["status"]) == ("web", "ok")
     assert web_link["facts"]["outbound_links"]

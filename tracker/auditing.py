@@ -380,3 +380,28 @@ def _heartbeat(engine: Engine, audit_id: int) -> Iterator[None]:
     finally:
         stop.set()
         thread.join(timeout=5)
+
+
+def summary_line(audit: Audit, seconds: float) -> str:
+    """One line saying what an audit did and what it cost."""
+    return (
+        f"audit #{audit.id} {audit.status}: {audit.papers_done}/{audit.papers_total} papers, "
+        f"{audit.links_checked} links, requests {per_service(audit.requests)}, "
+        f"304s {per_service(audit.not_modified)}, "
+        f"rate-limit waits {per_service(audit.rate_limit_waits, '{:.1f}s')}, "
+        f"{audit.errors} errors, {seconds:.1f}s"
+        + (f" ({audit.message})" if audit.message else "")
+    )
+
+
+def per_service(figures: Mapping[str, float], fmt: str = "{}") -> str:
+    """`github=46 huggingface=2`, or `none`."""
+    shown = [f"{name}={fmt.format(value)}" for name, value in sorted(figures.items()) if value]
+    return " ".join(shown) if shown else "none"
+
+
+def nothing_reachable(engine: Engine, audit: Audit) -> bool:
+    """True when the audit observed links and every observation was an error (exit code 3)."""
+    with Session(engine) as session:
+        counts = store.observation_status_counts(session, audit.id or 0)
+    return bool(counts) and set(counts) == {"error"}

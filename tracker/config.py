@@ -131,6 +131,17 @@ class ReportsSettings:
 
 
 @dataclass
+class ScheduleSettings:
+    """When `reprotrack schedule` runs an audit and writes its report."""
+
+    cron: str = ""
+    interval_hours: float = 168.0
+    timezone: str = "UTC"
+    due_only: bool = False
+    formats: list[str] = field(default_factory=lambda: ["md", "html"])
+
+
+@dataclass
 class Settings:
     """All settings, one section per table of the config file."""
 
@@ -146,6 +157,7 @@ class Settings:
     discovery: DiscoverySettings = field(default_factory=DiscoverySettings)
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
     reports: ReportsSettings = field(default_factory=ReportsSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     source: str = field(default="defaults", compare=False)  # where the file part came from
 
 
@@ -182,6 +194,10 @@ def _coerce(value: Any, expected: type, *, where: str, key: str) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f"expected a string, got {type(value).__name__}", file=where, key=key)
         return Secret(value)
+    if get_origin(expected) is list:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"expected a list of strings, got {value!r}", file=where, key=key)
+        return list(value)
     if get_origin(expected) is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"expected a table, got {type(value).__name__}", file=where, key=key)

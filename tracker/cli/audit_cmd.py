@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Annotated
@@ -15,12 +15,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tracker.audit_plan import find_resumable
-from tracker.auditing import AuditProgress, AuditTerminated, run_audit
+from tracker.auditing import (
+    AuditProgress,
+    AuditTerminated,
+    nothing_reachable,
+    per_service,
+    run_audit,
+    summary_line,
+)
 from tracker.cli.context import app_context, is_terminal, reports_errors
 from tracker.discovery import discovery_for
 from tracker.errors import InputError, ServiceUnreachable
 from tracker.sources import build_sources
-from tracker.store.audits import observation_status_counts
 from tracker.store.models import Audit
 
 
@@ -92,27 +98,8 @@ def audit_command(
     app.err.print(summary_line(final, time.monotonic() - started), markup=False, highlight=False)
     if resumed is None and final.papers_total == 0:
         app.err.print("nothing to audit" + (" (no paper is due)" if due else ""), markup=False)
-    with Session(engine) as session:
-        counts = observation_status_counts(session, final.id or 0)
-    if counts and set(counts) == {"error"}:
+    if nothing_reachable(engine, final):
         raise ServiceUnreachable("no service could be reached: every link check failed")
-
-
-def summary_line(audit: Audit, seconds: float) -> str:
-    """One line saying what an audit did and what it cost."""
-    return (
-        f"audit #{audit.id} {audit.status}: {audit.papers_done}/{audit.papers_total} papers, "
-        f"{audit.links_checked} links, requests {_per_service(audit.requests)}, "
-        f"304s {_per_service(audit.not_modified)}, "
-        f"rate-limit waits {_per_service(audit.rate_limit_waits, '{:.1f}s')}, "
-        f"{audit.errors} errors, {seconds:.1f}s"
-        + (f" ({audit.message})" if audit.message else "")
-    )
-
-
-def _per_service(figures: Mapping[str, float], fmt: str = "{}") -> str:
-    shown = [f"{name}={fmt.format(value)}" for name, value in sorted(figures.items()) if value]
-    return " ".join(shown) if shown else "none"
 
 
 def _print_summary_of_latest(
@@ -138,7 +125,7 @@ def _progress_display(err: Console) -> Iterator[Callable[[AuditProgress], None]]
                 err.print(
                     f"audit #{state.audit_id}: {state.papers_done}/{state.papers_total} papers, "
                     f"{state.links_checked} links, {state.errors} errors, "
-                    f"requests {_per_service(state.requests)}",
+                    f"requests {per_service(state.requests)}",
                     markup=False, highlight=False,
                 )
 

@@ -14,6 +14,7 @@ from tracker.cli.export_cmd import export_command
 from tracker.cli.import_cmd import import_command
 from tracker.cli.papers_cmd import papers_command
 from tracker.cli.report_cmd import report_command
+from tracker.cli.schedule_cmd import schedule_command
 
 app = typer.Typer(
     name="reprotrack",
@@ -54,3 +55,4 @@ app.add_typer(link_app, name="link")
 app.command("confirm")(confirm_command)
 app.command("audit")(audit_command)
 app.command("report")(report_command)
+app.command("schedule")(schedule_command)

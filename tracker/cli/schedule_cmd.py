@@ -1,0 +1,45 @@
+"""`reprotrack schedule`: run audits and reports on the configured schedule."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from tracker.auditing import AuditTerminated, nothing_reachable
+from tracker.cli.context import app_context, reports_errors
+from tracker.errors import ServiceUnreachable
+from tracker.scheduling import build_trigger, run_once, serve
+
+
+@reports_errors
+def schedule_command(
+    ctx: typer.Context,
+    once: Annotated[
+        bool,
+        typer.Option("--once", help="Run the job once now and exit (for cron or systemd timers)."),
+    ] = False,
+) -> None:
+    """Run audit + report on the cron expression or interval of the [schedule] settings."""
+    app = app_context(ctx)
+    settings = app.settings
+    build_trigger(settings.schedule, where=settings.source)  # bad schedules fail before work
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    if not once:
+        serve(app.engine, settings)
+        return
+    try:
+        run = run_once(app.engine, settings)
+    except KeyboardInterrupt:
+        raise typer.Exit(code=130) from None
+    except AuditTerminated as exc:
+        raise typer.Exit(code=exc.exit_code) from None
+    for path in run.reports:
+        app.out.print(str(path), markup=False, highlight=False)
+    if run.skipped:
+        return
+    if run.failed:
+        raise typer.Exit(code=1)
+    if run.audit is not None and nothing_reachable(app.engine, run.audit):
+        raise ServiceUnreachable("no service could be reached: every link check failed")

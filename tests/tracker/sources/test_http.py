@@ -312,3 +312,34 @@ def test_requests_ca_bundle_wins_over_ssl_cert_file(
     session = polite(max_retries=0)
     assert session.verify is True  # requests reads REQUESTS_CA_BUNDLE itself (trust_env)
     assert session.get(url).text == "ok"
+
+
+def test_a_host_that_cannot_be_reached_three_times_is_left_alone() -> None:
+    with FakeWeb() as server:
+        dead_url = server.url + "/x"
+    with FakeWeb() as alive:
+        alive.add_page("/ok", "<title>fine</title>")
+        session = polite(max_retries=1)
+        for _ in range(3):
+            with pytest.raises(ServiceError, match="connection failed"):
+                session.get(dead_url)
+        spent = session.ledger.total("web")
+
+        with pytest.raises(ServiceError, match="could not be reached 3 times in a row"):
+            session.get(dead_url + "?page=2")
+        assert session.ledger.total("web") == spent == 6  # refused without a request
+        assert session.get(alive.url + "/ok").status_code == 200  # other hosts still asked
+
+
+def test_one_answer_closes_the_breaker_again(fake_web: FakeWeb) -> None:
+    fake_web.add_page("/ok", "<title>fine</title>")
+    session = polite(max_retries=0)
+    for _ in range(2):
+        fake_web.faults.drop_next = 1
+        with pytest.raises(ServiceError):
+            session.get(fake_web.url + "/ok")
+    assert session.get(fake_web.url + "/ok").status_code == 200
+    fake_web.faults.drop_next = 1
+    with pytest.raises(ServiceError, match="connection"):  # two failures, then one: not three
+        session.get(fake_web.url + "/ok")
+    assert session.get(fake_web.url + "/ok").status_code == 200

@@ -26,6 +26,7 @@ from github import Auth, Github
 from urllib3 import Retry
 
 from tracker.sources.base import RequestLedger
+from tracker.sources.breaker import HostBreaker, HostUnreachable
 
 SERVICE = "github"
 _RETRYABLE_STATUSES = frozenset({408, 500, 502, 503, 504})
@@ -136,6 +137,8 @@ class GitHubTransport:
         self._sleep = sleep
         self._local = threading.local()
         self._exhausted_until: dict[str, float] = {}
+        self._host = urlsplit(api_url).netloc.lower()
+        self.breaker = HostBreaker(SERVICE)
         self.authenticated = bool(token)
         self.github = Github(
             base_url=api_url.rstrip("/"),
@@ -197,6 +200,10 @@ class GitHubTransport:
         self._local.sent = 0
         attempt = 0
         waited = False
+        try:
+            self.breaker.check(self._host)
+        except HostUnreachable as exc:
+            raise TransportFailure(f"{label}: {exc}") from None
         while True:
             self._refuse_while_exhausted(resource, label)
             try:
@@ -211,9 +218,11 @@ class GitHubTransport:
                     self._backoff(attempt, None)
                     attempt += 1
                     continue
+                self.breaker.failed(self._host)
                 raise TransportFailure(
                     f"{label}: {failure} after {attempt + 1} attempts", self._local.sent
                 ) from None
+            self.breaker.answered(self._host)
             response_headers = {k.lower(): str(v) for k, v in raw_headers.items()}
             exchange = Exchange(verb, shown, status, response_headers, body, self._local.sent)
             wait = self._rate_limit_wait(exchange)

@@ -19,12 +19,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
 from tracker.sources.base import RequestLedger
+from tracker.sources.breaker import HostBreaker, HostUnreachable
 from tracker.sources.http import SourceFailure
 from tracker.sources.huggingface import (
     DEFAULT_ENDPOINT,
@@ -95,6 +97,8 @@ class HubPaperIndex:
         user_agent: str = "reprotrack",
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
+        self._host = urlsplit(self.endpoint).netloc.lower()
+        self.breaker = HostBreaker(SERVICE)
         self.timeout = timeout
         self.ledger = ledger if ledger is not None else RequestLedger()
         self.max_retries = max_retries
@@ -151,12 +155,19 @@ class HubPaperIndex:
             _active_scope.reset(context_token)
 
     def _with_retries(self, fetch: Callable[[], T], not_found_is_none: bool) -> T | None:
+        try:
+            self.breaker.check(self._host)
+        except HostUnreachable as exc:
+            raise IndexUnavailable(f"Hugging Face papers index: {exc}") from None
         attempt = 0
         while True:
             _hook_into_shared_client()
             try:
-                return fetch()
+                result = fetch()
+                self.breaker.answered(self._host)
+                return result
             except HfHubHTTPError as error:
+                self.breaker.answered(self._host)
                 status = error.response.status_code
                 if status == 404 and not_found_is_none:
                     return None
@@ -164,6 +175,8 @@ class HubPaperIndex:
                     raise IndexUnavailable(f"Hugging Face papers index: HTTP {status}") from None
             except httpx.HTTPError as error:
                 if attempt >= self.max_retries:
+                    if isinstance(error, httpx.TransportError):
+                        self.breaker.failed(self._host)
                     raise IndexUnavailable(
                         f"Hugging Face papers index: {type(error).__name__}"
                     ) from None

@@ -30,12 +30,11 @@ from urllib.parse import urlsplit
 import requests
 
 from tracker.sources.base import RequestLedger
+from tracker.sources.breaker import HostBreaker, HostUnreachable
 
 log = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = "reprotrack/0.1 (reproducibility tracker)"
-BREAKER_FAILURES = 3  # requests in a row that could not connect (after their retries) ...
-BREAKER_COOLDOWN = 300  # ... before a host is left alone for this many seconds
 RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 _ERRNO_RE = re.compile(r"\[Errno -?\d+\] [^'\")]+")
 
@@ -115,12 +114,8 @@ class PoliteSession:
         self._spacing_lock = threading.Lock()
         self._per_thread = threading.local()
         self._next_slot = 0.0
-        # Per-host circuit breaker: a host that failed to connect BREAKER_FAILURES requests in
-        # a row (each after its retries) is not asked again for BREAKER_COOLDOWN seconds, so
-        # a dead service costs a run seconds, not one timeout-and-retry cycle per link.
-        self._breaker_lock = threading.Lock()
-        self._connect_failures: dict[str, int] = {}
-        self._open_until: dict[str, float] = {}
+        # A dead service costs a run seconds, not one timeout-and-retry cycle per link.
+        self.breaker = HostBreaker(service)
         self._session = requests.Session()
         self._session.headers["User-Agent"] = user_agent
         self._session.headers.update(headers or {})
@@ -176,7 +171,10 @@ class PoliteSession:
         """
         label = f"{method} {endpoint_label(url)}"
         host = urlsplit(url).netloc.lower()
-        self._refuse_if_unreachable(host, label)
+        try:
+            self.breaker.check(host)
+        except HostUnreachable as exc:
+            raise ServiceError(f"{label}: {exc}") from None
         attempt = 0
         while True:
             self._wait_for_slot()
@@ -198,7 +196,7 @@ class PoliteSession:
                 self._count()
                 reason = _connection_reason(exc)
                 if attempt >= self.max_retries:
-                    self._connection_failed(host)
+                    self.breaker.failed(host)
                     raise ServiceError(
                         f"{label}: {reason} after {attempt + 1} attempts"
                     ) from None
@@ -206,7 +204,7 @@ class PoliteSession:
                 attempt += 1
                 continue
             self._count(not_modified=response.status_code == 304)
-            self._connected(host)
+            self.breaker.answered(host)
             status = response.status_code
             if status == 429 or (status == 403 and self._has_rate_limit_headers(response)):
                 wait = self.rate_limit_wait(response)
@@ -272,30 +270,6 @@ class PoliteSession:
         return response.status_code, data, new_etag
 
     # -- helpers ---------------------------------------------------------------
-    def _refuse_if_unreachable(self, host: str, label: str) -> None:
-        """Fail at once, without a request, while the host's breaker is open."""
-        with self._breaker_lock:
-            until = self._open_until.get(host)
-            failures = self._connect_failures.get(host, 0)
-        if until is not None and time.monotonic() < until:
-            raise ServiceError(
-                f"{label}: not sent: {host} could not be reached {failures} times in a row"
-            )
-
-    def _connection_failed(self, host: str) -> None:
-        with self._breaker_lock:
-            failures = self._connect_failures.get(host, 0) + 1
-            self._connect_failures[host] = failures
-            if failures >= BREAKER_FAILURES:
-                self._open_until[host] = time.monotonic() + BREAKER_COOLDOWN
-                log.warning("%s: %s unreachable %d times in a row; not asked again for %ds",
-                            self.service, host, failures, BREAKER_COOLDOWN)
-
-    def _connected(self, host: str) -> None:
-        with self._breaker_lock:
-            self._connect_failures.pop(host, None)
-            self._open_until.pop(host, None)
-
     def _wait_for_slot(self) -> None:
         """Block until `min_interval` has passed since the previous request's slot."""
         if self.min_interval <= 0:

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from huggingface_hub import HfApi, constants, get_session
@@ -63,6 +64,7 @@ from tracker.sources.base import (
     RequestLedger,
     SingleLinkSource,
 )
+from tracker.sources.breaker import HostBreaker, HostUnreachable
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +197,8 @@ class HuggingFaceSource(SingleLinkSource):
         user_agent: str = "reprotrack",
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
+        self._host = urlsplit(self.endpoint).netloc.lower()
+        self.breaker = HostBreaker(SERVICE)
         self.authenticated = bool(token)
         self.timeout = timeout
         self.ledger = ledger if ledger is not None else RequestLedger()
@@ -228,10 +232,15 @@ class HuggingFaceSource(SingleLinkSource):
     # -- one repo, with retries ----------------------------------------------------------
     def _fetch(self, repo_type: str, repo_id: str, scope: _RequestScope) -> Outcome:
         base = {"repo_id": repo_id, "repo_type": repo_type}
+        try:
+            self.breaker.check(self._host)
+        except HostUnreachable as exc:
+            return LinkStatus.ERROR, base, str(exc)
         attempt = 0
         while True:
             try:
                 info = self._info(repo_type, repo_id)
+                self.breaker.answered(self._host)
                 return self._classify(info, repo_type, repo_id)
             except GatedRepoError:
                 reason = "gated: the Hub refuses access until its terms are accepted"
@@ -244,6 +253,7 @@ class HuggingFaceSource(SingleLinkSource):
                 reason = "access to this repository is disabled"
                 return LinkStatus.BLOCKED, {**base, "disabled": True}, reason
             except HfHubHTTPError as error:
+                self.breaker.answered(self._host)
                 outcome = self._http_error(error, base, attempt, scope)
                 if isinstance(outcome, tuple):
                     return outcome
@@ -254,6 +264,7 @@ class HuggingFaceSource(SingleLinkSource):
                 failure = type(error).__name__
                 scope.exchanges.append(f"GET /api/{repo_type}s/{repo_id}?blobs=true -> {failure}")
                 if attempt >= self.max_retries:
+                    self.breaker.failed(self._host)
                     reason = f"connection failed {attempt + 1} times ({failure})"
                     return LinkStatus.ERROR, base, reason
                 retry_in = self._backoff(attempt)

@@ -352,3 +352,15 @@ def test_the_seed_repositories_fit_well_inside_the_anonymous_budget(
     assert source.ledger.total() - first_run == 46 and source.ledger.not_modified["github"] == 46
     assert all(o.unchanged for o in second)
     assert fake_github.remaining() == 60 - 46
+
+
+def test_a_github_that_cannot_be_reached_is_left_alone_after_three_repositories() -> None:
+    dead = FakeGitHub().start()
+    dead.stop()
+    source = make_source(dead, max_retries=1)
+
+    observations = [source.observe(link(f"lab/repo-{n}")) for n in range(5)]
+
+    assert {o.status for o in observations} == {LinkStatus.ERROR}
+    assert source.ledger.total("github") == 3 * 2  # three repositories tried twice, then none
+    assert "could not be reached 3 times in a row" in (observations[-1].reason or "")

@@ -410,3 +410,20 @@ def test_fake_hub_serves_papers_to_the_real_client(fake_hub: FakeHub) -> None:
     )
     assert [hit.id for hit in hits] == ["2401.12345"]
     assert hits[0].authors is not None and hits[0].authors[0].name == "Ada Lovelace"
+
+
+def test_a_hub_that_cannot_be_reached_is_left_alone_after_three_links() -> None:
+    from fakes.huggingface import FakeHub as DeadHub
+
+    with DeadHub() as hub:
+        dead_endpoint = hub.url
+    ledger = RequestLedger()
+    source = HuggingFaceSource(endpoint=dead_endpoint, ledger=ledger, max_retries=1,
+                               backoff_base=0.01, timeout=2)
+    links = [link(f"org/model-{n}") for n in range(6)]
+
+    observations = [source.observe(link) for link in links]
+
+    assert {o.status for o in observations} == {LinkStatus.ERROR}
+    assert ledger.total("huggingface") == 3 * 2  # three links tried (twice each), then none
+    assert "could not be reached 3 times in a row" in (observations[-1].reason or "")

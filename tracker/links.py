@@ -149,9 +149,15 @@ def _detail(parts: list[str]) -> str | None:
 
 
 def _repo_name(name: str) -> str | None:
-    """Return a valid repository name (without `.git`), or None."""
+    """Return a valid repository name (without `.git`), or None.
+
+    GitHub refuses repository names that end in `.git`, so `x.git.git` names no repository
+    (and accepting it would make canonicalisation depend on how often it is applied).
+    """
     if name.lower().endswith(".git"):
         name = name[:-4]
+    if name.lower().endswith(".git"):
+        return None
     return name if _REPO_NAME_RE.fullmatch(name) and name not in {".", ".."} else None
 
 

@@ -90,6 +90,8 @@ K = LinkKind
         (GH, GH, K.GITHUB_REPO, "EIT-NLP/LLaSO", None),
         ("http://www.github.com/EIT-NLP/LLaSO/", GH, K.GITHUB_REPO, "EIT-NLP/LLaSO", None),
         (GH + ".git", GH, K.GITHUB_REPO, "EIT-NLP/LLaSO", None),
+        ("GITHUB.COM/0/.GIT.GIT", "https://github.com/0/.GIT.GIT", K.WEB,  # no repo ends in .git
+         "https://github.com/0/.GIT.GIT", None),
         (GH + "/tree/main/src/", GH, K.GITHUB_REPO, "EIT-NLP/LLaSO", "tree/main/src"),
         (GH + "/blob/main/README.md#install", GH, K.GITHUB_REPO, "EIT-NLP/LLaSO",
          "blob/main/README.md"),

@@ -13,6 +13,7 @@ criteria judge the best one (:func:`best_code_repo`) and name it in the finding'
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -97,13 +98,29 @@ def _as_entry(entry: Any) -> dict[str, Any]:
     return {}
 
 
+# id(LinkFacts) -> its inventory, for as long as that LinkFacts lives. Every criterion asks for
+# the inventory of the same links, and classifying a tree of thousands of paths dominated the
+# scoring of an audit. LinkFacts is frozen (and its facts are never changed by a criterion);
+# it cannot be a dict key itself, since hashing it would hash its facts dict.
+_inventories: dict[int, FileInventory | None] = {}
+
+
 def inventory(link: LinkFacts) -> FileInventory | None:
-    """Classify the link's files (a Hub dataset's as data); None when no list was recorded."""
+    """Classify the link's files (a Hub dataset's as data); None when no list was recorded.
+
+    Computed once per LinkFacts object: the criteria of one scorecard share it.
+    """
+    key = id(link)
+    if key in _inventories:
+        return _inventories[key]
     entries = file_entries(link)
-    if entries is None:
-        return None
-    repo_type = "dataset" if link.kind is LinkKind.HF_DATASET else None
-    return classify_paths(entries, repo_type=repo_type)
+    found = None
+    if entries is not None:
+        repo_type = "dataset" if link.kind is LinkKind.HF_DATASET else None
+        found = classify_paths(entries, repo_type=repo_type)
+    _inventories[key] = found
+    weakref.finalize(link, _inventories.pop, key, None)
+    return found
 
 
 def deposit_assets(link: LinkFacts) -> AssetInventory:

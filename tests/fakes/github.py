@@ -297,6 +297,10 @@ class FakeGitHub:
             return self._tree(request, repo, "/".join(rest[2:]))
         if rest == ["readme"]:
             return self._readme(request, repo)
+        if rest == ["license"]:
+            if repo.license_spdx is None and repo.license_name is None:
+                return gj.error(404, "Not Found", doc=f"{DOCS}/licenses/licenses")
+            return FakeResponse.json(gj.license_file_json(self.url, repo))
         if rest == ["commits"]:
             if repo.empty:
                 return gj.error(409, "Git Repository is empty.")

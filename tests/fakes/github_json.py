@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,18 @@ def repo_json(base_url: str, repo: FakeRepo) -> dict[str, Any]:
         "topics": repo.topics, "visibility": "private" if repo.private else "public",
         "default_branch": repo.default_branch, "subscribers_count": repo.watchers,
         "network_count": repo.forks,
+    }
+
+
+def license_file_json(base_url: str, repo: FakeRepo) -> dict[str, Any]:
+    """GET /repos/{owner}/{repo}/license: the license file, base64, and what GitHub detected."""
+    text = f"{repo.license_name or repo.license_spdx} license text\n".encode()
+    return {
+        "name": "LICENSE", "path": "LICENSE", "sha": hashlib.sha1(text).hexdigest(),
+        "size": len(text), "type": "file", "encoding": "base64",
+        "content": base64.b64encode(text).decode(),
+        "url": f"{base_url}/repos/{repo.full_name}/contents/LICENSE",
+        "license": repo_json(base_url, repo)["license"],
     }
 
 

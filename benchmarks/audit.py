@@ -1,0 +1,232 @@
+"""Benchmark of audits at scale: reprotrack's first and second audit beside a plain baseline.
+
+Run: `python -m benchmarks.audit --papers 1000 [--latency 0.05] [--token/--no-token]
+[--discovery] [--baseline-papers K] [--json out.json]`. For each N it builds a synthetic corpus
+(`benchmarks.corpus`), serves it from the loopback fakes in a separate process
+(`benchmarks.serve`, `--latency` seconds added to every request, GitHub's and the Hub's rate
+limits applied), imports it into a fresh SQLite store, then measures, each in a process of its
+own (`benchmarks.phases`): the first audit, a second audit with nothing changed, and the baseline
+(`benchmarks.baseline`). Requests are counted by the fakes; the tool's own ledger is printed
+beside them as a check. With `--baseline-papers K` (K < N) the baseline covers the first K
+papers and its counts and times are scaled by N/K (marked `extrapolated`): it is sequential, so
+it grows linearly. Figures go to stdout as a table and, with `--json`, to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.corpus import build_corpus, write_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ("github", "huggingface", "osf", "web")
+RUNS = ("first audit", "second audit", "baseline")
+
+
+class Fakes:
+    """The fakes' process (`benchmarks.serve`), driven over its stdin and stdout."""
+
+    def __init__(self, papers: int, latency: float, hub_api_limit: int | None) -> None:
+        command = [sys.executable, "-m", "benchmarks.serve", "--papers", str(papers),
+                   "--latency", str(latency)]
+        if hub_api_limit is not None:
+            command += ["--hub-api-limit", str(hub_api_limit)]
+        self.process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        self.urls: dict[str, str] = self._read()
+
+    def _read(self) -> Any:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the fakes' process ended early")
+        return json.loads(line)
+
+    def ask(self, command: str) -> Any:
+        """Send one command (`counts`, `reset`) and return its answer."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        """Stop the fakes' process."""
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write("quit\n")
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+
+
+def run_phase(phase: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """Run `benchmarks.phases` in a fresh process; its figures."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.phases", phase, json.dumps(spec)],
+                          cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _row(run: str, measured: dict[str, Any], counts: dict[str, Any], papers: int,
+         links: dict[str, int], scale: float = 1.0) -> dict[str, Any]:
+    """The figures of one run, from the phase's own figures and what the fakes counted."""
+    requests = {s: round(counts[s]["requests"] * scale) for s in SERVICES}
+    total = sum(requests.values())
+    graphql = counts["github"]["graphql_requests"]
+    rest = sum(counts[s]["requests"] for s in SERVICES) - graphql
+    not_modified = sum(counts[s]["not_modified"] for s in SERVICES)
+    hub_entries = links.get("hf_model", 0) + links.get("hf_dataset", 0)
+    row = {
+        "run": run, "papers": papers, "links": sum(v for k, v in links.items() if k in
+                                                    ("github", "hf_model", "hf_dataset", "osf",
+                                                     "page")),
+        "requests": requests, "requests_total": total,
+        "requests_per_paper": round(total / papers, 3),
+        "github_per_repository": round(requests["github"] / max(1, links.get("github", 0)), 3),
+        "hub_per_entry": round(requests["huggingface"] / max(1, hub_entries), 3),
+        "graphql_requests": round(graphql * scale),
+        "graphql_points": round(counts["github"]["graphql_points"] * scale),
+        "github_rest_charged": round(counts["github"]["rest_charged"] * scale),
+        "rest_requests": round(rest * scale), "rest_304": round(not_modified * scale),
+        "rest_304_share": round(not_modified / rest, 3) if rest else None,
+        "wall_seconds": round(measured["wall_seconds"] * scale, 2),
+        "cpu_seconds": round(measured["cpu_seconds"] * scale, 2),
+        "peak_rss_mb": measured["peak_rss_mb"],
+        "db_mb": round(measured["db_bytes"] / 2**20, 2),
+        "extrapolated": scale != 1.0,
+        "statuses": {s: counts[s]["statuses"] for s in SERVICES},
+    }
+    for key in ("tool_requests", "tool_not_modified", "link_statuses", "outcomes", "status",
+                "rate_limit_waits", "links_checked"):
+        if key in measured:
+            row[key] = measured[key]
+    return row
+
+
+def benchmark(papers: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """Every run for one corpus size."""
+    corpus = build_corpus(papers)
+    links = corpus.mix()
+    fakes = Fakes(papers, args.latency, args.hub_api_limit)
+    try:
+        corpus_path = workdir / f"corpus-{papers}.jsonl"
+        db = workdir / f"audit-{papers}.db"
+        db.unlink(missing_ok=True)
+        write_jsonl(corpus, corpus_path, fakes.urls["web"])
+        spec = {"db": str(db), "corpus": str(corpus_path), "urls": fakes.urls,
+                "token": args.token, "discovery": args.discovery}
+        imported = run_phase("import", spec)
+        rows = []
+        for run in ("first audit", "second audit"):
+            fakes.ask("reset")
+            measured = run_phase("audit", spec)
+            rows.append(_row(run, measured, fakes.ask("counts"), papers, links))
+        if not args.skip_baseline:
+            sample = min(papers, args.baseline_papers or papers)
+            fakes.ask("reset")
+            baseline_spec = {**spec, "db": str(workdir / f"baseline-{papers}.json"),
+                             "papers": sample, "baseline_spacing": args.baseline_spacing}
+            measured = run_phase("baseline", baseline_spec)
+            counts = fakes.ask("counts")
+            rows.append(_row("baseline", measured, counts, papers, links, papers / sample))
+            rows[-1]["baseline_papers_measured"] = sample
+    finally:
+        fakes.close()
+    return {"papers": papers, "latency": args.latency, "token": args.token,
+            "discovery": args.discovery, "mix": links, "import": imported, "runs": rows,
+            "ratios": ratios(rows)}
+
+
+def ratios(rows: list[dict[str, Any]]) -> dict[str, float | None]:
+    """reprotrack's first audit against the baseline, and the second audit against the first."""
+    by_run = {row["run"]: row for row in rows}
+    first, second = by_run["first audit"], by_run["second audit"]
+
+    def ratio(a: float, b: float) -> float | None:
+        return round(a / b, 4) if b else None
+
+    figures: dict[str, float | None] = {
+        "second_vs_first_wall": ratio(second["wall_seconds"], first["wall_seconds"]),
+    }
+    if "baseline" in by_run:
+        base = by_run["baseline"]
+        figures.update(
+            requests_total=ratio(first["requests_total"], base["requests_total"]),
+            github_requests=ratio(first["requests"]["github"], base["requests"]["github"]),
+            hub_requests=ratio(first["requests"]["huggingface"],
+                               base["requests"]["huggingface"]),
+            wall_time=ratio(first["wall_seconds"], base["wall_seconds"]),
+            peak_rss=ratio(first["peak_rss_mb"], base["peak_rss_mb"]),
+        )
+    return figures
+
+
+COLUMNS = (
+    ("run", "run", "{}"), ("papers", "papers", "{}"), ("links", "links", "{}"),
+    ("GH req", lambda r: r["requests"]["github"], "{}"),
+    ("Hub req", lambda r: r["requests"]["huggingface"], "{}"),
+    ("OSF", lambda r: r["requests"]["osf"], "{}"), ("web", lambda r: r["requests"]["web"], "{}"),
+    ("total", "requests_total", "{}"), ("req/paper", "requests_per_paper", "{:.3f}"),
+    ("GH/repo", "github_per_repository", "{:.3f}"), ("Hub/entry", "hub_per_entry", "{:.3f}"),
+    ("GQL pts", "graphql_points", "{}"), ("REST 304", "rest_304_share", "{:.0%}"),
+    ("wall s", "wall_seconds", "{:.1f}"), ("CPU s", "cpu_seconds", "{:.1f}"),
+    ("RSS MB", "peak_rss_mb", "{:.0f}"), ("DB MB", "db_mb", "{:.1f}"),
+)
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """The figures of every run as a Markdown table, then each size's ratios."""
+    lines = ["| " + " | ".join(name for name, _, _ in COLUMNS) + " |",
+             "|" + "---|" * len(COLUMNS)]
+    notes = []
+    for result in results:
+        for row in result["runs"]:
+            cells = []
+            for _, key, fmt in COLUMNS:
+                value = key(row) if callable(key) else row[key]
+                cells.append("-" if value is None else fmt.format(value))
+            if row.get("extrapolated"):
+                cells[0] += f" (x{row['papers'] / row['baseline_papers_measured']:g})"
+            lines.append("| " + " | ".join(cells) + " |")
+        shown = ", ".join(f"{k} {v:g}" for k, v in result["ratios"].items() if v is not None)
+        notes.append(f"N={result['papers']}: reprotrack/baseline ratios: {shown}")
+    return "\n".join(lines + [""] + notes)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark for each --papers size; print the table (and write --json)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, nargs="+", default=[1000])
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument("--token", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--discovery", action=argparse.BooleanOptionalAction, default=False)
+    parser.add_argument("--baseline-papers", type=int, default=None,
+                        help="run the baseline over the first K papers and scale it to N")
+    parser.add_argument("--baseline-spacing", type=float, default=None,
+                        help="seconds between the baseline's GitHub requests "
+                        "(default: PyGithub's own, 0.25)")
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--hub-api-limit", type=int, default=None,
+                        help="Hub requests per 5 minutes (default 1,000: a free account)")
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="reprotrack-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for papers in args.papers:
+        results.append(benchmark(papers, args, workdir))
+        print(f"N={papers} done", file=sys.stderr, flush=True)
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""One measured phase of the audit benchmark, run in a process of its own.
+
+`python -m benchmarks.phases PHASE SPEC_JSON` runs one phase and prints its figures as one JSON
+line: `import` (the corpus file into a fresh SQLite store, through `import_file`), `audit`
+(one `run_audit` over every paper, as `reprotrack audit` runs it) or `baseline`
+(`benchmarks.baseline`). A process per phase makes its peak RSS (`ru_maxrss`) and CPU time
+that phase's own. SPEC_JSON holds `db` (SQLite path), `corpus` (JSON Lines path), `urls` (the
+fakes' endpoints), `token` (bool), `discovery` (bool) and, for the baseline, `papers` (how many
+of the corpus's papers it covers) and `baseline_spacing` (None: PyGithub's default).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.corpus import GITHUB_TOKEN, HUB_TOKEN
+
+
+def settings_for(spec: dict[str, Any]) -> Any:
+    """The tool's settings for the fakes: defaults, plus the endpoints and (maybe) tokens."""
+    from tracker.config import Secret, Settings
+
+    settings = Settings()
+    urls = spec["urls"]
+    settings.database.url = f"sqlite:///{spec['db']}"
+    settings.github.api_url = urls["github"]
+    settings.huggingface.endpoint = urls["huggingface"]
+    settings.osf.api_url = urls["osf"]
+    settings.arxiv.api_url = "http://127.0.0.1:9/unreachable"  # every paper has its arXiv id
+    if spec["token"]:
+        settings.github.token = Secret(GITHUB_TOKEN)
+        settings.huggingface.token = Secret(HUB_TOKEN)
+    settings.discovery.enabled = bool(spec.get("discovery"))
+    return settings
+
+
+def database_bytes(path: str) -> int:
+    """The SQLite file's size, with its write-ahead log if one is left."""
+    return sum(p.stat().st_size for p in (Path(path), Path(path + "-wal")) if p.exists())
+
+
+def run_import(spec: dict[str, Any]) -> dict[str, Any]:
+    """Import the corpus file into a fresh store."""
+    from tracker.importing import import_file
+    from tracker.store.engine import open_store
+
+    engine = open_store(f"sqlite:///{spec['db']}")
+    summary = import_file(engine, Path(spec["corpus"]), "jsonl")
+    engine.dispose()
+    return {"papers": summary.papers_read, "links": summary.links_added}
+
+
+def run_tool_audit(spec: dict[str, Any]) -> dict[str, Any]:
+    """One audit of every stored paper, configured as `reprotrack audit` configures it."""
+    from sqlmodel import Session
+
+    from tracker.auditing import run_audit
+    from tracker.discovery import discovery_for
+    from tracker.sources import build_sources
+    from tracker.store.audits import observation_status_counts
+    from tracker.store.engine import open_store
+
+    settings = settings_for(spec)
+    engine = open_store(settings.database.url)
+    sources = build_sources(settings)
+    audit = run_audit(
+        engine, sources, settings.scoring.weights,
+        chunk_size=settings.audit.chunk_size,
+        concurrency_per_service=settings.http.concurrency_per_service,
+        discovery=discovery_for(settings, sources),
+    )
+    with Session(engine) as session:
+        statuses = observation_status_counts(session, audit.id or 0)
+    for source in sources.by_service.values():
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
+    engine.dispose()
+    return {
+        "status": audit.status, "papers": audit.papers_total, "papers_done": audit.papers_done,
+        "links_checked": audit.links_checked, "errors": audit.errors,
+        "tool_requests": dict(sources.ledger.requests),
+        "tool_not_modified": dict(sources.ledger.not_modified),
+        "rate_limit_waits": {k: round(v, 1) for k, v in audit.rate_limit_waits.items()},
+        "link_statuses": dict(statuses),
+    }
+
+
+def run_baseline_phase(spec: dict[str, Any]) -> dict[str, Any]:
+    """The sequential PyGithub + HfApi script over the first `papers` papers of the corpus."""
+    from benchmarks.baseline import run_baseline
+
+    return run_baseline(Path(spec["corpus"]), spec["urls"], token=spec["token"],
+                        papers=spec.get("papers"), spacing=spec.get("baseline_spacing"))
+
+
+PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "import": run_import, "audit": run_tool_audit, "baseline": run_baseline_phase,
+}
+
+
+def measured(phase: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """Run a phase; its figures plus wall time, CPU time, peak RSS and the database size."""
+    started, cpu_before = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    figures = PHASES[phase](spec)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    figures.update(
+        wall_seconds=round(time.perf_counter() - started, 2),
+        cpu_seconds=round(usage.ru_utime + usage.ru_stime
+                          - cpu_before.ru_utime - cpu_before.ru_stime, 2),
+        peak_rss_mb=round(usage.ru_maxrss / 1024, 1),  # Linux reports kilobytes
+        db_bytes=database_bytes(spec["db"]),
+    )
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m benchmarks.phases PHASE SPEC_JSON`: print the phase's figures as JSON."""
+    args = sys.argv[1:] if argv is None else argv
+    phase, spec = args[0], json.loads(args[1])
+    print(json.dumps(measured(phase, spec)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -21,7 +21,7 @@ def schedule_command(
         typer.Option("--once", help="Run the job once now and exit (for cron or systemd timers)."),
     ] = False,
 ) -> None:
-    """Run audit + report on the cron expression or interval of the [schedule] settings."""
+    """Run audit + report on the schedule of the config file (a cron expression or an interval)."""
     app = app_context(ctx)
     settings = app.settings
     build_trigger(settings.schedule, where=settings.source)  # bad schedules fail before work

@@ -21,19 +21,10 @@ ObservationCallback = Callable[[Link, Observation], None]
 
 DEFAULT_CONCURRENCY_PER_SERVICE = 4  # [http] concurrency_per_service
 
-# Services sent one request at a time whatever the configuration, unless their source declares
-# a `max_concurrency` of its own. GitHub asks integrators to make requests serially to stay
-# clear of its secondary rate limits, and PyGithub's Requester is not thread-safe: its shared
-# connection object keeps the verb, URL and headers of a request between `request()` and
-# `getresponse()` (PyGithub PR #2052), so two threads could send each other's requests.
-SERIAL_SERVICES = frozenset({"github"})
-
 
 def service_concurrency(source: Source, configured: int) -> int:
     """How many requests may be in flight at once to this source's service (at least 1)."""
-    declared = getattr(source, "max_concurrency", None)
-    if declared is None and source.service in SERIAL_SERVICES:
-        declared = 1
+    declared = getattr(source, "max_concurrency", None)  # e.g. GitHubSource: 1
     limit = configured if declared is None else min(configured, declared)
     return max(1, limit)
 

@@ -67,6 +67,10 @@ class GitHubSource:
 
     service = SERVICE
     kinds = frozenset({LinkKind.GITHUB_REPO})
+    # One request at a time: GitHub asks integrators to make requests serially (secondary rate
+    # limits), and PyGithub's Requester is not thread-safe: its shared connection object keeps a
+    # request's verb, URL and headers between `request()` and `getresponse()` (PR #2052).
+    max_concurrency = 1
 
     def __init__(
         self,

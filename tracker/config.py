@@ -50,6 +50,7 @@ class GitHubSettings:
     api_url: str = "https://api.github.com"
     token: Secret = field(default_factory=Secret)
     graphql_batch_size: int = 25
+    min_request_interval: float = 0.25
 
 
 @dataclass

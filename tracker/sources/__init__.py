@@ -52,6 +52,7 @@ def build_sources(settings: Settings, ledger: RequestLedger | None = None) -> So
             endpoint=settings.github.api_url,
             token=settings.github.token or None,
             graphql_batch_size=settings.github.graphql_batch_size,
+            min_request_interval=settings.github.min_request_interval or None,
             **common,
         ),
         HuggingFaceSource(

@@ -58,7 +58,8 @@ def env(monkeypatch: pytest.MonkeyPatch, github: FakeGitHub, fake_hub: FakeHub, 
     for name in ("GITHUB_TOKEN", "HF_TOKEN", "REPROTRACK_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "reprotrack.toml").write_text("[http]\nbackoff_base = 0.01\ntimeout = 5\n")
+    (tmp_path / "reprotrack.toml").write_text(
+        "[http]\nbackoff_base = 0.01\ntimeout = 5\n[github]\nmin_request_interval = 0\n")
     papers = tmp_path / "papers.jsonl"
     papers.write_text(
         json.dumps({

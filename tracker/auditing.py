@@ -76,6 +76,7 @@ class AuditProgress:
     errors: int
     requests: dict[str, int] = field(default_factory=dict)
     chunk_done: bool = False
+    stage: str = "checking"  # or "discovering N/M": identifying the chunk's papers
 
 
 ProgressCallback = Callable[[AuditProgress], None]
@@ -198,8 +199,13 @@ class _AuditRun:
         if self.discovery is not None:
             # What discovery fetches (pages, READMEs) is stored in this audit, so the
             # observed-in-this-audit filter below does not fetch it again.
-            self.discovery.run(self.engine, paper_ids, audit_id=self.audit_id)
+            self.discovery.run(
+                self.engine, paper_ids, audit_id=self.audit_id,
+                progress=lambda done, total: self._report(
+                    chunk_done=False, stage=f"discovering {done}/{total}"),
+            )
             self.check_stop()
+            self._report(chunk_done=False)
         with Session(self.engine) as session:
             query = select(Paper).where(col(Paper.id).in_(paper_ids))
             papers: dict[int, Paper] = {p.id: p for p in session.exec(query) if p.id is not None}
@@ -292,7 +298,7 @@ class _AuditRun:
             self.papers_done, self.links_checked, self.errors = papers_done, links_checked, errors
             self._live_links = 0
 
-    def _report(self, *, chunk_done: bool) -> None:
+    def _report(self, *, chunk_done: bool, stage: str = "checking") -> None:
         if self.progress is None:
             return
         with self._lock:
@@ -301,7 +307,7 @@ class _AuditRun:
         self.progress(AuditProgress(
             audit_id=self.audit_id, papers_total=len(self.plan), papers_done=done,
             links_checked=links, errors=errors, requests=self._request_figures()[0],
-            chunk_done=chunk_done,
+            chunk_done=chunk_done, stage=stage,
         ))
 
     # -- the end -----------------------------------------------------------------------------

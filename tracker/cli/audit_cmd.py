@@ -121,6 +121,11 @@ def _progress_display(err: Console) -> Iterator[Callable[[AuditProgress], None]]
     """A progress bar on a terminal; otherwise one plain line per chunk on stderr."""
     if not is_terminal(err):
         def log_chunk(state: AuditProgress) -> None:
+            stage, _, counts = state.stage.partition(" ")
+            if stage == "discovering" and counts.split("/")[0] == "1":
+                total = counts.split("/")[1]
+                err.print(f"audit #{state.audit_id}: discovering the links of {total} papers",
+                          markup=False, highlight=False)
             if state.chunk_done:
                 err.print(
                     f"audit #{state.audit_id}: {state.papers_done}/{state.papers_total} papers, "
@@ -131,15 +136,17 @@ def _progress_display(err: Console) -> Iterator[Callable[[AuditProgress], None]]
 
         yield log_chunk
         return
-    columns = (TextColumn("audit #{task.fields[audit_id]}"), BarColumn(), MofNCompleteColumn(),
+    columns = (TextColumn("audit #{task.fields[audit_id]} {task.fields[stage]}"), BarColumn(),
+               MofNCompleteColumn(),
                TextColumn("papers · {task.fields[links]} links · {task.fields[requests]} requests"
                           " · {task.fields[errors]} errors"), TimeElapsedColumn())
     with Progress(*columns, console=err) as bar:
-        task = bar.add_task("audit", total=None, audit_id="-", links=0, requests=0, errors=0)
+        task = bar.add_task("audit", total=None, audit_id="-", stage="", links=0, requests=0,
+                            errors=0)
 
         def update(state: AuditProgress) -> None:
             bar.update(task, total=state.papers_total, completed=state.papers_done,
-                       audit_id=state.audit_id, links=state.links_checked,
+                       audit_id=state.audit_id, stage=state.stage, links=state.links_checked,
                        requests=sum(state.requests.values()), errors=state.errors)
 
         yield update

@@ -16,7 +16,7 @@ settings.discovery, audit_id=...)`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -110,10 +110,16 @@ class Discovery:
     settings: DiscoverySettings
 
     def run(
-        self, engine: Engine, paper_ids: Iterable[int], *, audit_id: int | None = None
+        self,
+        engine: Engine,
+        paper_ids: Iterable[int],
+        *,
+        audit_id: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> DiscoverySummary:
         """`discover` with these clients and settings."""
-        return discover(engine, self.clients, paper_ids, self.settings, audit_id=audit_id)
+        return discover(engine, self.clients, paper_ids, self.settings, audit_id=audit_id,
+                        progress=progress)
 
 
 def discover(
@@ -124,11 +130,14 @@ def discover(
     *,
     audit_id: int | None = None,
     now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DiscoverySummary:
     """Identify these papers and add the links the indexes and their pages give.
 
     Observations made to read a page or README are stored (tagged with `audit_id`) and
     returned in `summary.observed`, so the caller need not fetch those links again.
+    `progress(done, total)` is called as each paper has been identified (the slow part:
+    index searches, and arXiv's one request every 3 seconds).
     """
     summary = DiscoverySummary()
     if not settings.enabled:
@@ -136,8 +145,10 @@ def discover(
     moment = now or utcnow()
     ids = list(dict.fromkeys(paper_ids))
     # Step by step over all papers, so that the repositories to read can be fetched in batches.
-    for paper_id in ids:
+    for done, paper_id in enumerate(ids, start=1):
         _identify_and_index(engine, clients, paper_id, settings, summary, moment)
+        if progress is not None:
+            progress(done, len(ids))
     for paper_id in ids:
         _page_step(engine, clients.sources, paper_id, settings, summary, audit_id)
     with Session(engine) as session:

@@ -139,6 +139,7 @@ def test_an_audit_discovers_before_it_checks_and_reuses_its_cache(
     second = run("--db", sqlite_url, "audit")
 
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "discovering the links of 56 papers" in first.stderr  # long work says what it does
     discovered = [l for p in papers for l in p["links"] if l["provenance"] != "abstract"]
     assert len(discovered) > 15  # the indexes give links the abstracts never named
     assert sum(1 for p in papers if p["arxiv_id"]) == 24

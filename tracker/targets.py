@@ -23,6 +23,8 @@ def resolve_target(session: Session, target: str) -> Paper:
     text = target.strip()
     if not text:
         raise InputError("empty target: give an arXiv id, a URL or a stored paper's title")
+    if text.startswith("#") and text[1:].isdigit():
+        return paper_by_id(session, int(text[1:]))
     arxiv_id = parse_arxiv_id(text)
     if arxiv_id:
         return _paper_for(session, PaperFields(arxiv_id=arxiv_id))
@@ -42,7 +44,7 @@ def resolve_target(session: Session, target: str) -> Paper:
         add_links(session, paper, [(link, "user")])
         session.flush()
         return paper
-    return _paper_by_title(session, text)
+    return paper_by_title(session, text)
 
 
 def _paper_for(session: Session, fields: PaperFields) -> Paper:
@@ -54,7 +56,17 @@ def _paper_for(session: Session, fields: PaperFields) -> Paper:
     return paper
 
 
-def _paper_by_title(session: Session, title: str) -> Paper:
+def paper_by_id(session: Session, paper_id: int) -> Paper:
+    """The stored paper with this id; InputError when there is none."""
+    paper = session.get(Paper, paper_id)
+    if paper is None:
+        raise InputError(f"no stored paper has id {paper_id}")
+    return paper
+
+
+def paper_by_title(session: Session, title: str) -> Paper:
+    """The one stored paper with this title (exact normalised match, else a unique partial
+    match); an unknown or ambiguous title is an InputError that lists the candidates."""
     key = normalise_title(title)
     if not key:
         raise InputError(f"cannot read {title!r} as an arXiv id, a URL or a title")
@@ -74,5 +86,6 @@ def _paper_by_title(session: Session, title: str) -> Paper:
     listed = "; ".join(f"#{p.id} {p.title!r}" for p in candidates[:10])
     more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
     raise InputError(
-        f"{title!r} matches {len(candidates)} papers: {listed}{more}; give an id or a longer title"
+        f"{title!r} matches {len(candidates)} papers: {listed}{more}; give its #id or a "
+        "longer title"
     )

@@ -12,39 +12,26 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tracker.errors import InputError
-from tracker.identifiers import normalise_title, parse_arxiv_id
+from tracker.identifiers import parse_arxiv_id
 from tracker.links import NormalisedLink, normalise_url
 from tracker.store.engine import transaction
 from tracker.store.models import Link, Paper, PaperMatch, _now
 from tracker.store.papers import LinkState, PaperFields, add_links, merge_fields
+from tracker.targets import paper_by_id, paper_by_title
 
 
 def find_stored_paper(session: Session, reference: str) -> Paper:
     """The stored paper a user means: `#12` or `12` (its id), an arXiv id or URL, or a title."""
     text = reference.strip().removeprefix("#")
     if text.isdigit():
-        paper = session.get(Paper, int(text))
-        if paper is None:
-            raise InputError(f"no stored paper has id {text}")
-        return paper
+        return paper_by_id(session, int(text))
     arxiv_id = parse_arxiv_id(text)
     if arxiv_id:
         paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).first()
         if paper is None:
             raise InputError(f"no stored paper has arXiv id {arxiv_id}")
         return paper
-    key = normalise_title(text)
-    if not key:
-        raise InputError(f"cannot read {reference!r} as a paper id, an arXiv id or a title")
-    found = list(session.exec(select(Paper).where(Paper.title_key == key)))
-    if not found:
-        found = list(session.exec(select(Paper).where(col(Paper.title_key).contains(key))))
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise InputError(f"no stored paper is titled {reference!r}")
-    listed = "; ".join(f"#{p.id} {p.title!r}" for p in found[:10])
-    raise InputError(f"{reference!r} matches {len(found)} papers: {listed}; give its #id")
+    return paper_by_title(session, text)
 
 
 def _link(url: str) -> NormalisedLink:

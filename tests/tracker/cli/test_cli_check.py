@@ -124,3 +124,17 @@ def test_check_an_osf_review_link_and_a_web_page(
     [web_link] = [link for link in json.loads(page.stdout)["links"] if link["kind"] == "web"]
     assert (web_link["kind"], web_link["status"]) == ("web", "ok")
     assert web_link["facts"]["outbound_links"]
+
+
+def test_a_paper_is_checked_by_its_id_and_an_unknown_id_exits_2(services, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+    hub, _ = services
+    hub.add_dataset("furonghuang-lab/Easy2Hard-Bench", files={"data/math.parquet": 2_000_000})
+    run("--db", sqlite_url, "import", str(SEED))
+    papers = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)
+    easy2hard = next(p for p in papers if p["title"].startswith("Easy2Hard-Bench"))
+
+    result = run("--db", sqlite_url, "check", f"#{easy2hard['id']}", "--json")
+    unknown = run("--db", sqlite_url, "check", "#999")
+
+    assert json.loads(result.stdout)["paper"]["id"] == easy2hard["id"]
+    assert unknown.exit_code == 2 and "no stored paper has id 999" in unknown.stderr

@@ -19,18 +19,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import httpx
-from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
-from tracker.sources.base import RequestLedger
-from tracker.sources.breaker import HostBreaker, HostUnreachable
+from tracker.sources.breaker import HostUnreachable
 from tracker.sources.http import SourceFailure
 from tracker.sources.huggingface import (
-    DEFAULT_ENDPOINT,
     SERVICE,
+    HubClient,
     _active_scope,
     _hook_into_shared_client,
     _RequestScope,
@@ -79,32 +76,10 @@ def _ids(entries: Any) -> list[str] | None:
     return [str(entry.id) for entry in entries if getattr(entry, "id", None)]
 
 
-class HubPaperIndex:
+class HubPaperIndex(HubClient):
     """Looks papers up in the Hugging Face papers index (retrying transient failures)."""
 
     service = SERVICE
-
-    def __init__(
-        self,
-        *,
-        endpoint: str = DEFAULT_ENDPOINT,
-        token: str | None = None,
-        timeout: float = 30.0,
-        ledger: RequestLedger | None = None,
-        max_retries: int = 3,
-        backoff_base: float = 1.0,
-        max_rate_limit_wait: float = 60.0,
-        user_agent: str = "reprotrack",
-    ) -> None:
-        self.endpoint = endpoint.rstrip("/")
-        self._host = urlsplit(self.endpoint).netloc.lower()
-        self.breaker = HostBreaker(SERVICE)
-        self.timeout = timeout
-        self.ledger = ledger if ledger is not None else RequestLedger()
-        self.max_retries = max_retries
-        self.backoff_base = backoff_base
-        self.max_rate_limit_wait = max_rate_limit_wait
-        self._api = HfApi(endpoint=self.endpoint, token=token or False, user_agent=user_agent)
 
     def __repr__(self) -> str:
         return f"HubPaperIndex(endpoint={self.endpoint!r})"

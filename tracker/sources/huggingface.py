@@ -178,11 +178,9 @@ def _retry_after_seconds(headers: httpx.Headers) -> float | None:
     return max(waits) if waits else None
 
 
-class HuggingFaceSource(SingleLinkSource):
-    """Observes Hub models, datasets and Spaces (one `?blobs=true` info request per link)."""
-
-    service = SERVICE
-    kinds = frozenset({LinkKind.HF_MODEL, LinkKind.HF_DATASET, LinkKind.HF_SPACE})
+class HubClient:
+    """What every client of the Hub shares: endpoint, token handling, politeness settings,
+    the request ledger, a circuit breaker, and one `HfApi`."""
 
     def __init__(
         self,
@@ -208,6 +206,13 @@ class HuggingFaceSource(SingleLinkSource):
         # token=False: never fall back to HF_TOKEN or ~/.cache/huggingface/token; the
         # config layer alone decides which token is used.
         self._api = HfApi(endpoint=self.endpoint, token=token or False, user_agent=user_agent)
+
+
+class HuggingFaceSource(HubClient, SingleLinkSource):
+    """Observes Hub models, datasets and Spaces (one `?blobs=true` info request per link)."""
+
+    service = SERVICE
+    kinds = frozenset({LinkKind.HF_MODEL, LinkKind.HF_DATASET, LinkKind.HF_SPACE})
 
     def __repr__(self) -> str:
         return f"HuggingFaceSource(endpoint={self.endpoint!r}, authenticated={self.authenticated})"

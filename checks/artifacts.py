@@ -14,16 +14,18 @@ from checks.base import CriterionDefinition, Finding, LinkFacts, Outcome, PaperF
 from checks.common import (
     AVAILABLE,
     DEPOSIT_KINDS,
-    UNKNOWN,
+    INCONCLUSIVE,
     deposit_assets,
+    file_entries,
     inventory,
+    listing_gap,
     make_finding,
     name_paths,
     release_assets,
     tree_caveats,
 )
+from tracker.kernel import LinkStatus
 from tracker.links import LinkKind
-from tracker.sources.base import LinkStatus
 
 Role = Literal["weights", "data"]
 Access = Literal["public", "gated", "view_only"]
@@ -51,7 +53,7 @@ class Search:
     """What a search over the paper's links found, and what it could not look at."""
 
     releases: list[Release] = field(default_factory=list)
-    unknown: list[LinkFacts] = field(default_factory=list)  # could not be checked
+    unknown: list[LinkFacts] = field(default_factory=list)  # could not be checked (wholly)
     looked_at: list[str] = field(default_factory=list)  # evidence for a fail
 
 
@@ -91,7 +93,7 @@ def find_releases(paper: PaperFacts, role: Role) -> Search:
     """Every place among the paper's links that holds files of ``role``."""
     search = Search()
     for link in paper.links_of(*_candidate_kinds(role)):
-        if link.status in UNKNOWN:
+        if link.status in INCONCLUSIVE:
             search.unknown.append(link)
             continue
         if link.status not in AVAILABLE:
@@ -108,11 +110,12 @@ def find_releases(paper: PaperFacts, role: Role) -> Search:
                 found = True
                 search.releases.append(Release(link, unique, _access(link), where))
         if not found:
-            total = len(link.facts.get("tree") or link.facts.get("files")
-                        or link.facts.get("file_names") or [])
+            total = len(file_entries(link) or [])
             search.looked_at.append(f"{link.url}: no {ROLE_NOUNS[role]} files among {total} "
                                     "file(s)")
-            search.looked_at.extend(tree_caveats(link))
+            if listing_gap(link) is not None:  # the unseen files may hold them
+                search.unknown.append(link)
+                search.looked_at.extend(tree_caveats(link))
     return search
 
 
@@ -136,7 +139,9 @@ def release_finding(
                             subject=search.releases[0].link.url)
     if search.unknown:
         unknown = [f"{link.url}: could not be checked ({link.status})"
-                   if link.status in UNKNOWN else f"{link.url}: no file list recorded"
+                   if link.status in INCONCLUSIVE else
+                   f"{link.url}: not every file was seen ({listing_gap(link)})"
+                   if listing_gap(link) else f"{link.url}: no file list recorded"
                    for link in search.unknown]
         return make_finding(definition, Outcome.UNAVAILABLE, None,
                             [*unknown, *search.looked_at], subject=search.unknown[0].url)

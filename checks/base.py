@@ -10,9 +10,10 @@ with its :class:`CriterionDefinition` by the :func:`criterion` decorator::
     def check_license(paper: PaperFacts) -> Finding:
         ...
 
-A new criterion is one new module in ``checks/`` plus one import line in
-``checks/__init__.py``; :data:`CRITERIA` keeps the registration (= import) order, which is
-the order of the rubric, of the docs and of the JSON output.
+A new criterion is one new module in ``checks/`` (its definition carries its default weight
+and short label) plus one import line in ``checks/__init__.py``; :data:`CRITERIA` keeps the
+registration (= import) order, which is the order of the rubric, of the docs and of the JSON
+output.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from tracker.kernel import LinkStatus
 from tracker.links import LinkKind
-from tracker.sources.base import LinkStatus
 
 
 class Outcome(StrEnum):
@@ -55,7 +56,9 @@ class LinkFacts:
     """One link of a paper with its latest observation.
 
     ``history`` holds the statuses of every observation of this link in the window, oldest
-    first, the latest included; empty means only ``status`` is known.
+    first, the latest included; empty means only ``status`` is known. ``status`` and
+    ``facts`` are those of the observation judged: the latest, or (``as_of`` set) the last
+    conclusive one when the latest was inconclusive.
     """
 
     url: str
@@ -65,11 +68,17 @@ class LinkFacts:
     facts: Mapping[str, Any] = field(default_factory=dict)
     checked_at: datetime | None = None
     history: tuple[LinkStatus | str, ...] = ()
+    # Set when the latest look was inconclusive and an earlier conclusive one is judged:
+    # when that one was made, and the latest status that was set aside.
+    as_of: datetime | None = None
+    latest_status: LinkStatus | str | None = None
 
     def __post_init__(self) -> None:
         # Stored rows hold plain strings; criteria compare against the enums.
         object.__setattr__(self, "kind", LinkKind(self.kind))
         object.__setattr__(self, "status", LinkStatus(self.status))
+        if self.latest_status is not None:
+            object.__setattr__(self, "latest_status", LinkStatus(self.latest_status))
         object.__setattr__(self, "history", tuple(LinkStatus(s) for s in self.history))
 
     @property
@@ -133,8 +142,13 @@ class CriterionDefinition:
     outcomes: Mapping[Outcome, str]
     remediation: str
     checklist_item: str | None = None
+    # The rubric's default weight (the config may override it) and a short column label.
+    weight: float = 0.0
+    label: str = ""
 
     def __post_init__(self) -> None:
+        if not 0.0 <= self.weight <= 1.0:
+            raise ValueError(f"{self.id}: default weight {self.weight} is not in [0, 1]")
         if self.checklist_item is not None and self.checklist_item not in CHECKLIST_ITEMS:
             raise ValueError(f"{self.id}: unknown checklist item {self.checklist_item!r}")
 

@@ -8,8 +8,10 @@ from checks.common import (
     choice_evidence,
     describe_status,
     inventory,
+    listing_gap,
     make_finding,
     placeholder_reason,
+    tree_caveats,
     unreachable_code_finding,
 )
 
@@ -17,26 +19,30 @@ PLACEHOLDER_SCORE = 0.25
 
 DEFINITION = CriterionDefinition(
     id="code_available",
+    label="Code",
+    weight=0.25,
     title="Code is available",
     question="Is the paper's code in a public repository that a reader can reach, and is it "
              "more than a placeholder?",
     motivation="Without the code nothing else can be reproduced. A repository that only says "
                "\"code coming soon\" promises a release without making one.",
     how="The paper's GitHub repositories are ranked (reachable first, then the most complete "
-        "file inventory, then stars) and the best one is judged. It passes when it is "
-        "reachable and public, has commits, and its file tree holds substantive code, weights "
-        "or data (not only a README, a licence or a project page). An archived repository "
-        "with real content passes: archived is read-only, not gone. When the tree was listed "
-        "only two levels deep, the README's placeholder wording is also required before "
-        "calling it a placeholder.",
+        "file inventory, then stars) and the best one is judged on its whole file list. It "
+        "passes when it is reachable and public and holds source code: files of a programming "
+        "language, notebooks, build or run scripts outside docs and web-asset folders (never "
+        "a README, a licence, a PDF, images or a project page). A repository with nothing "
+        "but a README and such files is a placeholder; one that holds weights or data but no "
+        "code fails here and counts for those criteria only. An archived repository with "
+        "code passes: archived is read-only, not gone. A file list that is not whole (GitHub "
+        "truncated it, or it could not be read) withholds the finding unless code was seen.",
     outcomes={
         Outcome.PASS: "a reachable public repository with real content",
         Outcome.PARTIAL: f"the repository exists but is empty or a placeholder "
                          f"(score {PLACEHOLDER_SCORE})",
-        Outcome.FAIL: "no code repository is linked, or none is reachable "
-                      "(missing, private, blocked)",
-        Outcome.UNAVAILABLE: "the only code repositories could not be checked "
-                             "(rate limited, error, not yet checked)",
+        Outcome.FAIL: "no code repository is linked, none is reachable (missing, private, "
+                      "blocked), or the repository holds no source code",
+        Outcome.UNAVAILABLE: "the code repository could not be checked (rate limited, error, "
+                             "not yet checked) or its file list is incomplete",
     },
     remediation="Publish the code in a public repository and link it from the paper.",
 )
@@ -68,10 +74,25 @@ def check_code_available(paper: PaperFacts) -> Finding:
             subject=repo.url,
         )
     files = inventory(repo)
-    if files is not None:
-        evidence.insert(0, f"{repo.url}: {files.code_files} code file(s) among "
+    if files is None:
+        return make_finding(DEFINITION, Outcome.UNAVAILABLE, None,
+                            [f"{repo.url}: no file list was recorded", *evidence],
+                            subject=repo.url)
+    if files.substantive_code_files:
+        evidence.insert(0, f"{repo.url}: {files.substantive_code_files} source file(s) among "
                            f"{files.total_files}")
-    elif repo.facts.get("readme") is None:
-        evidence.append(f"{repo.url}: no file list recorded; judged on reachability alone")
-    return make_finding(DEFINITION, Outcome.PASS, 1.0, evidence, subject=repo.url)
-
+        return make_finding(DEFINITION, Outcome.PASS, 1.0, evidence, subject=repo.url)
+    if listing_gap(repo) is not None:
+        return make_finding(DEFINITION, Outcome.UNAVAILABLE, None,
+                            [f"{repo.url}: no source file among the "
+                             f"{files.total_files} file(s) seen", *evidence,
+                             *tree_caveats(repo)], subject=repo.url)
+    held = [what for what, paths in (("weights", files.weight_files), ("data", files.data_files))
+            if paths]
+    return make_finding(
+        DEFINITION, Outcome.FAIL, 0.0,
+        [f"{repo.url}: no source code among {files.total_files} file(s); it holds "
+         f"{' and '.join(held) or 'no code'} (counted under those criteria only)", *evidence],
+        "Publish the code that produced the released files (training, evaluation).",
+        subject=repo.url,
+    )

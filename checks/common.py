@@ -1,11 +1,9 @@
 """Helpers the criteria share: link status groups, the best code repository, file inventories.
 
-Status groups (of :class:`~tracker.sources.base.LinkStatus`):
-
-- ``REACHABLE`` (ok, moved): the service answered with the target's facts;
-- ``AVAILABLE`` = reachable plus gated: the files exist and can be had on accepted terms;
-- ``UNKNOWN`` (rate_limited, error, unchecked): nothing can be concluded about the target;
-- ``GONE`` (missing, private, blocked): a reader following the link gets nothing.
+Status groups (REACHABLE, AVAILABLE, INCONCLUSIVE, GONE) are defined once, in
+:mod:`tracker.kernel`. File lists are read from the stored facts through
+:func:`tracker.kernel.read_listing`, which says whether a list is complete: a criterion may
+fail on a complete list only.
 
 Code repositories are the paper's ``github_repo`` links; when there are several, the code
 criteria judge the best one (:func:`best_code_repo`) and name it in the finding's ``subject``.
@@ -13,23 +11,27 @@ criteria judge the best one (:func:`best_code_repo`) and name it in the finding'
 
 from __future__ import annotations
 
+import functools
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from checks.base import CriterionDefinition, Finding, LinkFacts, Outcome, PaperFacts
 from checks.classify import AssetInventory, FileInventory, classify_assets, classify_paths
+from checks.classify.readme import analyse_readme
+from tracker.kernel import (
+    AVAILABLE,
+    GONE,
+    INCONCLUSIVE,
+    REACHABLE,
+    FileListing,
+    LinkStatus,
+    read_listing,
+    read_text,
+)
 from tracker.links import LinkKind
-from tracker.sources.base import LinkStatus
 
-REACHABLE: frozenset[LinkStatus] = frozenset({LinkStatus.OK, LinkStatus.MOVED})
-AVAILABLE: frozenset[LinkStatus] = REACHABLE | {LinkStatus.GATED}
-UNKNOWN: frozenset[LinkStatus] = frozenset(
-    {LinkStatus.RATE_LIMITED, LinkStatus.ERROR, LinkStatus.UNCHECKED}
-)
-GONE: frozenset[LinkStatus] = frozenset(
-    {LinkStatus.MISSING, LinkStatus.PRIVATE, LinkStatus.BLOCKED}
-)
+__all__ = ["AVAILABLE", "GONE", "INCONCLUSIVE", "REACHABLE"]
 
 CODE_KINDS: tuple[LinkKind, ...] = (LinkKind.GITHUB_REPO,)
 HUB_KINDS: tuple[LinkKind, ...] = (LinkKind.HF_MODEL, LinkKind.HF_DATASET, LinkKind.HF_SPACE)
@@ -75,27 +77,46 @@ def describe_status(link: LinkFacts) -> str:
 
 # ---- files ---------------------------------------------------------------------------
 
+def listing(link: LinkFacts) -> FileListing | None:
+    """The link's file list with its completeness, or None when none was recorded."""
+    return read_listing(link.facts)
+
+
 def file_entries(link: LinkFacts) -> list[dict[str, Any]] | None:
-    """The link's file list as ``[{"path", "size"}]``, or None when none was recorded.
+    """The link's file list as ``[{"path", "size"}]``, or None when none was recorded."""
+    found = listing(link)
+    if found is None:
+        return None
+    return [{"path": entry.path, "size": entry.size} for entry in found.files]
 
-    GitHub stores ``tree``, the Hub ``files``, OSF and Zenodo ``file_names`` (older Zenodo
-    facts: ``files`` with ``key``).
+
+def listing_gap(link: LinkFacts) -> str | None:
+    """Why the link's file list is not the whole of it, or None when it is (or absent)."""
+    found = listing(link)
+    if found is None or found.complete:
+        return None
+    return found.gap or "the file list is incomplete"
+
+
+def readme_analysis(link: LinkFacts) -> dict[str, Any] | None:
+    """What the repository's README says (checks.classify.readme), judged now from its text.
+
+    Facts v1 stored the analysis instead of the text: such a row is read as it was judged.
+    None when the repository has no README or it could not be read.
     """
-    for key in ("tree", "files", "file_names"):
-        raw = link.facts.get(key)
-        if isinstance(raw, list):
-            return [entry for entry in map(_as_entry, raw) if entry]
-    return None
+    readme = read_text(link.facts.get("readme"))
+    if readme is None:
+        return None
+    if readme.text is not None:
+        return {**_analyse(readme.text), "path": readme.path}
+    if readme.analysis is not None:
+        return {**readme.analysis, "path": readme.path}
+    return {"path": readme.path, "size": readme.size}
 
 
-def _as_entry(entry: Any) -> dict[str, Any]:
-    if isinstance(entry, str):
-        return {"path": entry, "size": None}
-    if isinstance(entry, Mapping):
-        path = entry.get("path") or entry.get("key") or entry.get("name")
-        if path:
-            return {**entry, "path": str(path).lstrip("/")}
-    return {}
+@functools.lru_cache(maxsize=256)
+def _analyse(text: str) -> dict[str, Any]:
+    return analyse_readme(text)
 
 
 # id(LinkFacts) -> its inventory, for as long as that LinkFacts lives. Every criterion asks for
@@ -142,14 +163,9 @@ def release_assets(link: LinkFacts) -> AssetInventory:
 
 
 def tree_caveats(link: LinkFacts) -> list[str]:
-    """Evidence lines saying the file list was incomplete (depth-limited or truncated)."""
-    caveats = []
-    if link.facts.get("tree_depth_limited"):
-        caveats.append(f"{link.url}: only the top two levels of the file tree were listed "
-                       "(GraphQL); deeper files were not seen")
-    if link.facts.get("tree_truncated") or link.facts.get("tree_capped"):
-        caveats.append(f"{link.url}: the file tree was truncated; not every file was seen")
-    return caveats
+    """Evidence lines saying the file list was incomplete, and why."""
+    gap = listing_gap(link)
+    return [f"{link.url}: not every file was seen: {gap}"] if gap else []
 
 
 # ---- code repositories ---------------------------------------------------------------
@@ -160,23 +176,23 @@ def code_repos(paper: PaperFacts) -> tuple[LinkFacts, ...]:
 
 
 def placeholder_reason(repo: LinkFacts) -> str | None:
-    """Why a reachable repository is only a placeholder, or None when it holds real content.
+    """Why a reachable repository is only a placeholder, or None when it is not (or unknown).
 
-    Decided on the file tree (classify: no substantive code, weights or data). A tree listed
-    only two levels deep can hide code, so it then takes the README's placeholder wording as
-    well; with no tree recorded, the README's wording alone decides.
+    Decided on the whole file list: no substantive code, weights or data. An incomplete list
+    can hide code, so it calls a repository a placeholder only when the README says the code
+    is still to come; with no list recorded, the README's wording alone decides.
     """
     facts = repo.facts
     if facts.get("empty"):
         return "empty repository (no commits)"
-    readme = facts.get("readme") or {}
+    readme = readme_analysis(repo) or {}
     readme_says = bool(readme.get("is_placeholder_text"))
     files = inventory(repo)
     if files is None:
         return "README only announces the code" if readme_says else None
     if not files.is_placeholder:
         return None
-    if facts.get("tree_depth_limited") and not readme_says:
+    if listing_gap(repo) is not None and not readme_says:
         return None
     if files.total_files == 0:
         return "no files"
@@ -196,7 +212,7 @@ def _completeness(repo: LinkFacts) -> int:
 def _status_rank(link: LinkFacts) -> int:
     if link.status in REACHABLE:
         return 2
-    return 1 if link.status in UNKNOWN else 0
+    return 1 if link.status in INCONCLUSIVE else 0
 
 
 def best_code_repo(paper: PaperFacts) -> LinkFacts | None:
@@ -246,7 +262,7 @@ def unreachable_code_finding(
     if repo.status in REACHABLE:
         return None
     chosen = choice_evidence(paper, repo)
-    if repo.status in UNKNOWN:
+    if repo.status in INCONCLUSIVE:
         return make_finding(definition, Outcome.UNAVAILABLE, None,
                             [f"{repo.url}: could not be checked ({repo.status})", *chosen],
                             subject=repo.url)
@@ -287,6 +303,9 @@ def repo_role_finding(
         return make_finding(definition, Outcome.PASS, 1.0,
                             [f"{repo.url}: {what}: {name_paths(list(paths))}", *chosen],
                             subject=repo.url)
-    evidence = [f"{repo.url}: no {what} among {files.total_files} file(s)", *chosen,
-                *tree_caveats(repo)]
+    evidence = [f"{repo.url}: no {what} among {files.total_files} file(s)", *chosen]
+    gap = listing_gap(repo)
+    if gap is not None:  # unseen files may hold it: withhold, never fail on partial evidence
+        return make_finding(definition, Outcome.UNAVAILABLE, None,
+                            [*evidence, *tree_caveats(repo)], subject=repo.url)
     return make_finding(definition, Outcome.FAIL, 0.0, evidence, remediation, subject=repo.url)

@@ -7,6 +7,8 @@ from checks.base import CriterionDefinition, Finding, Outcome, PaperFacts, crite
 
 DEFINITION = CriterionDefinition(
     id="data_released",
+    label="Data",
+    weight=0.10,
     title="Data released",
     question="Can the data the paper trains or evaluates on (or contributes) be downloaded?",
     motivation="Results cannot be reproduced on other data; a dataset announced but not "

@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from checks.base import CHECKLIST_ITEMS, CRITERIA, CriterionDefinition, Outcome
-from tracker.scoring import DEFAULT_WEIGHTS, GRADE_BANDS, LOWEST_GRADE, WEIGHTS_KEY
+from tracker.scoring import (
+    DEFAULT_WEIGHTS,
+    GRADE_BANDS,
+    LOWEST_GRADE,
+    MIN_GRADED_COVERAGE,
+    WEIGHTS_KEY,
+)
 
 DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "scorecard.md"
 
@@ -60,6 +66,34 @@ def _scoring(weights: Mapping[str, float]) -> list[str]:
         "A paper that links nothing at all is conclusive: every release criterion fails, "
         "`link_health` is not applicable, and the paper scores 0 (grade F).",
         "",
+        "### Complete evidence, coverage and withheld grades",
+        "",
+        "Missing information never changes a grade: it withholds it. A criterion may fail "
+        "only on complete evidence: a file list that is not whole (GitHub truncated it and "
+        "the walk by subtrees could not finish, a listing cap, a tree that could not be read) "
+        "makes a criterion `unavailable` unless what it looks for was seen. A link whose "
+        "latest look was inconclusive (rate limited, error) is judged on its last conclusive "
+        "observation when that is recent enough (`[scoring] last_known_days`), and the "
+        "evidence says so with its date.",
+        "",
+        "Each scorecard carries its **coverage**, the share of the rubric's weight whose "
+        "criteria concluded, the **range** its score could still take (every unavailable "
+        "criterion scored 0, or 1), and a **status**:",
+        "",
+        "| status | grade | when |",
+        "|---|---|---|",
+        "| `complete` | given | every criterion concluded |",
+        f"| `provisional` | given | some criteria are unavailable, but `code_available` and "
+        f"`license` concluded, coverage is at least {MIN_GRADED_COVERAGE:.0%}, and the lowest "
+        "and highest possible scores fall in the same grade band: what is missing cannot "
+        "change the grade |",
+        "| `incomplete` | withheld | otherwise; the scorecard says why and what to do "
+        "(\"GitHub rate limited: set GITHUB_TOKEN\") |",
+        "",
+        f"The {MIN_GRADED_COVERAGE:.0%} floor keeps a grade from resting on a corner of the "
+        "rubric even when the bands happen to agree; the same-band rule is what makes a "
+        "provisional grade equal to the grade the complete evidence would give.",
+        "",
         "| grade | score |",
         "|---|---|",
     ]
@@ -88,11 +122,14 @@ def _scoring(weights: Mapping[str, float]) -> list[str]:
         "",
         "## Changing the weights",
         "",
-        f"Weights live in the configuration file's `[{WEIGHTS_KEY}]` table. It must name "
-        "every criterion exactly once, each weight must be a number >= 0 (0 leaves a "
-        "criterion out of the score), and the weights must sum to 1; otherwise the tool "
-        "stops with a configuration error naming the offending key or the sum. The "
-        "defaults:",
+        f"Weights live in the configuration file's `[{WEIGHTS_KEY}]` table; each criterion's "
+        "default weight is part of its definition. Each weight must be a number >= 0 (0 "
+        "leaves a criterion out of the score). A table that names every criterion must sum "
+        "to 1; a table written before a criterion existed gets that criterion's default and "
+        "is rescaled to sum to 1, so old configurations keep loading. Otherwise the tool "
+        "stops with a configuration error naming the offending key or the sum. After a "
+        "change, `reprotrack rescore` re-judges the stored observations without a request. "
+        "The defaults:",
         "",
         "```toml",
         f"[{WEIGHTS_KEY}]",

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from checks.base import CriterionDefinition, Finding, Outcome, PaperFacts, criterion
-from checks.common import best_code_repo, choice_evidence, make_finding, unreachable_code_finding
+from checks.common import (
+    best_code_repo,
+    choice_evidence,
+    make_finding,
+    readme_analysis,
+    unreachable_code_finding,
+)
 
 # The three things a README must tell, as (fact key, what it means) pairs.
 README_PARTS: tuple[tuple[str, str], ...] = (
@@ -14,6 +20,8 @@ README_PARTS: tuple[tuple[str, str], ...] = (
 
 DEFINITION = CriterionDefinition(
     id="documentation",
+    label="Docs",
+    weight=0.05,
     title="README documents install, usage and results",
     question="Does the code repository's README tell how to install the code, how to run it, "
              "and which results it should give?",
@@ -46,7 +54,7 @@ def check_documentation(paper: PaperFacts) -> Finding:
     repo = best_code_repo(paper)
     assert repo is not None
     chosen = choice_evidence(paper, repo)
-    readme = repo.facts.get("readme")
+    readme = readme_analysis(repo)
     if not readme:
         return make_finding(DEFINITION, Outcome.FAIL, 0.0, [f"{repo.url}: no README", *chosen],
                             "Add a README with installation, usage and expected results.",

@@ -7,6 +7,8 @@ from checks.common import repo_role_finding
 
 DEFINITION = CriterionDefinition(
     id="environment",
+    label="Env",
+    weight=0.10,
     title="Environment specified",
     question="Does the code repository say which software, at which versions, the code needs?",
     motivation="Code run against other library versions often fails or gives other numbers; "

@@ -7,6 +7,8 @@ from checks.common import repo_role_finding
 
 DEFINITION = CriterionDefinition(
     id="evaluation_code",
+    label="Eval",
+    weight=0.10,
     title="Evaluation code",
     question="Does the code repository contain the code that computes the paper's reported "
              "results?",

@@ -29,6 +29,8 @@ REMEDIATION_RESTRICTED = ("Consider an OSI-approved license; non-commercial or c
 
 DEFINITION = CriterionDefinition(
     id="license",
+    label="License",
+    weight=0.15,
     title="Open license",
     question="Does the released code carry an open-source license?",
     motivation="Code without a license cannot legally be reused, modified or redistributed, "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from checks.base import CriterionDefinition, Finding, LinkFacts, Outcome, PaperFacts, criterion
-from checks.common import AVAILABLE, UNKNOWN, make_finding
-from tracker.sources.base import LinkStatus
+from checks.common import AVAILABLE, INCONCLUSIVE, make_finding
+from tracker.kernel import LinkStatus
 
 DEFINITION = CriterionDefinition(
     id="link_health",
+    label="Links",
+    weight=0.025,
     title="Links stay reachable",
     question="Was every link of the paper reachable at every check in the window?",
     motivation="Links rot: repositories get deleted or made private, anonymous-review links "
@@ -32,7 +34,7 @@ DEFINITION = CriterionDefinition(
 
 def _counted(link: LinkFacts) -> tuple[int, int, list[LinkStatus]]:
     """(reachable observations, counted observations, failing statuses) of one link."""
-    counted = [status for status in link.statuses if status not in UNKNOWN]
+    counted = [status for status in link.statuses if status not in INCONCLUSIVE]
     failures = [status for status in counted if status not in AVAILABLE]
     return len(counted) - len(failures), len(counted), failures
 

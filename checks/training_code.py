@@ -7,6 +7,8 @@ from checks.common import repo_role_finding
 
 DEFINITION = CriterionDefinition(
     id="training_code",
+    label="Train",
+    weight=0.10,
     title="Training code",
     question="Does the code repository contain the code that trains the paper's models?",
     motivation="Released weights let others use a model; only the training code lets them "

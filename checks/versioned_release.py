@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from checks.base import CriterionDefinition, Finding, LinkFacts, Outcome, PaperFacts, criterion
-from checks.common import AVAILABLE, REACHABLE, UNKNOWN, code_repos, make_finding, name_paths
+from checks.common import AVAILABLE, INCONCLUSIVE, REACHABLE, code_repos, make_finding, name_paths
 from tracker.links import LinkKind
 
 DEFINITION = CriterionDefinition(
     id="versioned_release",
+    label="Release",
+    weight=0.025,
     title="Versioned release",
     question="Is there a tagged release, or an archived versioned deposit, that pins the code "
              "the paper used?",
@@ -46,7 +48,7 @@ def check_versioned_release(paper: PaperFacts) -> Finding:
     unknown: list[str] = []
     looked_at: list[str] = []
     for repo in code_repos(paper):
-        if repo.status in UNKNOWN:
+        if repo.status in INCONCLUSIVE:
             unknown.append(f"{repo.url}: could not be checked ({repo.status})")
             continue
         if repo.status not in REACHABLE:

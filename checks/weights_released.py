@@ -7,6 +7,8 @@ from checks.base import CriterionDefinition, Finding, Outcome, PaperFacts, crite
 
 DEFINITION = CriterionDefinition(
     id="weights_released",
+    label="Weights",
+    weight=0.10,
     title="Weights released",
     question="Can the trained model weights the paper reports on be downloaded?",
     motivation="Retraining is often too costly to check a paper's numbers; released weights "

@@ -41,10 +41,15 @@ def write_report(
     audit_id: int | None,
     formats: Iterable[str],
     out_dir: Path | str | None = None,
+    *,
+    allow_degraded: bool = False,
 ) -> list[Path]:
     """Render the report of an audit (None: the default one) in each format, and write each
     as its dated file and as `latest.<ext>`, atomically. Returns the paths written, dated
-    file first for each format. InputError (exit 2): no audit, unknown audit or format."""
+    file first for each format. InputError (exit 2): no audit, unknown audit or format.
+
+    A degraded audit's report is written to its dated file only: `latest.*` keeps the last
+    healthy audit's unless `allow_degraded` (an outage must not replace what people read)."""
     names = list(dict.fromkeys(formats))
     unknown = [name for name in names if name not in RENDERERS]
     if unknown:
@@ -58,13 +63,17 @@ def write_report(
         report = build_report(session, chosen, stars=stars)
         audit = session.get(Audit, chosen)
         assert audit is not None
+        replace_latest = audit.status != "degraded" or allow_degraded
         dated_names = {name: report_file_name(audit, RENDERERS[name].extension)
                        for name in names}
     written: list[Path] = []
     for name in names:
         renderer = RENDERERS[name]
         text = renderer.render(report)
-        for path in (directory / dated_names[name], directory / f"latest.{renderer.extension}"):
+        targets = [directory / dated_names[name]]
+        if replace_latest:
+            targets.append(directory / f"latest.{renderer.extension}")
+        for path in targets:
             write_atomically(path, text)
             written.append(path)
     return written

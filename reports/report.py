@@ -16,7 +16,9 @@ from sqlmodel import Session, col, select
 
 from checks import CRITERIA
 from tracker.changes import REACHABLE_STATUSES, Change, StarsThreshold, detect_changes
+from tracker.kernel import LinkStatus, is_conclusive
 from tracker.snapshots import (
+    COMPARABLE_STATUSES,
     as_utc,
     audit_paper_ids,
     get_audit,
@@ -24,7 +26,6 @@ from tracker.snapshots import (
     previous_completed_audit,
     scorecards_as_of,
 )
-from tracker.sources.base import LinkStatus
 from tracker.store.models import Audit, Link, ObservationRecord, Paper, ScorecardRecord
 from tracker.store.papers import links_of
 
@@ -239,7 +240,7 @@ def history_points(session: Session, audit: Audit, limit: int = HISTORY_LIMIT
     """This audit and the completed audits before it (oldest first), for the charts."""
     assert audit.id is not None
     earlier = session.exec(
-        select(Audit).where(col(Audit.id) < audit.id, Audit.status == "completed")
+        select(Audit).where(col(Audit.id) < audit.id, col(Audit.status).in_(COMPARABLE_STATUSES))
         .order_by(col(Audit.id).desc()).limit(limit - 1)
     ).all()
     points = []
@@ -251,6 +252,8 @@ def history_points(session: Session, audit: Audit, limit: int = HISTORY_LIMIT
         grades = Counter(grade or NO_SCORE for grade in last_grade.values())
         statuses = list(session.exec(select(ObservationRecord.status)
                                      .where(ObservationRecord.audit_id == item.id)))
+        # An outage is not 0% reachable: only conclusive looks count.
+        statuses = [status for status in statuses if is_conclusive(status)]
         reachable = sum(1 for status in statuses if LinkStatus(status) in REACHABLE_STATUSES)
         started = as_utc(item.started_at)
         assert item.id is not None and started is not None

@@ -34,7 +34,9 @@ from sqlmodel import Session, col, select
 from tracker.audit_plan import DEFAULT_INTERVAL, plan_audit
 from tracker.checking import score_and_store
 from tracker.errors import InputError
+from tracker.facts import DEFAULT_LAST_KNOWN_DAYS
 from tracker.observing import DEFAULT_CONCURRENCY_PER_SERVICE, observe_links
+from tracker.service_health import degraded_reason, service_health
 from tracker.sources import SourceSet
 from tracker.sources.base import Observation
 from tracker.store import audits as store
@@ -98,8 +100,12 @@ def run_audit(
     concurrency_per_service: int = DEFAULT_CONCURRENCY_PER_SERVICE,
     stop: threading.Event | None = None,
     discovery: Discovery | None = None,
+    last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
 ) -> Audit:
     """Run (or, with `resume`, continue) an audit and return its final row.
+
+    It ends `completed`, or `degraded` when a service failed for a share of its links
+    (`tracker.service_health`); its per-service health is recorded either way.
 
     Ctrl-C and SIGTERM (and `stop`, set by another thread such as the scheduler's) mark the
     audit `interrupted` and raise (KeyboardInterrupt, AuditTerminated); any other exception
@@ -130,10 +136,11 @@ def run_audit(
     stop = stop if stop is not None else threading.Event()
     run = _AuditRun(engine, sources, weights, audit, progress, chunk_size,
                     concurrency_per_service, stop, discovery)
+    run.last_known_days = last_known_days
     with _signals_request_stop(run), _heartbeat(engine, audit.id):
         try:
             run.work()
-            run.finish("completed")
+            run.finish("completed")  # or "degraded", when a service was unhealthy
         except KeyboardInterrupt:
             run.finish("interrupted", "interrupted by Ctrl-C (SIGINT)")
             raise
@@ -184,6 +191,7 @@ class _AuditRun:
         self.errors = audit.errors
         self._live_links = 0
         self._lock = threading.Lock()
+        self.last_known_days = DEFAULT_LAST_KNOWN_DAYS
 
     # -- the work ------------------------------------------------------------------------
     def work(self) -> None:
@@ -231,7 +239,7 @@ class _AuditRun:
             paper_links = links[paper_id]
             mine = {l.id: observed[l.id] for l in paper_links if l.id in observed}
             score_and_store(self.engine, paper, paper_links, mine, self.weights,
-                            audit_id=self.audit_id)
+                            audit_id=self.audit_id, last_known_days=self.last_known_days)
 
     def check_stop(self) -> None:
         """Raise the interruption that was requested, at a point where none is half-done."""
@@ -320,6 +328,14 @@ class _AuditRun:
         try:
             self._save_progress()
             with transaction(self.engine) as session:
+                requests, not_modified, _ = self._request_figures()
+                health = service_health(store.status_counts_by_service(session, self.audit_id),
+                                        requests, not_modified)
+                store.record_services(session, self.audit_id, health)
+                if status == "completed":
+                    reason = degraded_reason(health)
+                    if reason is not None:
+                        status, message = "degraded", reason
                 store.finish_audit(session, self.audit_id, status, message)
         except Exception:
             if status == "completed":

@@ -3,8 +3,10 @@
 Each audit is read as a snapshot (`tracker.snapshots`); two snapshots are compared link by
 link and paper by paper into `Change` values, each with a one-line summary and a severity.
 
-Inconclusive states never produce a change: a rate-limited, unchecked or unavailable look is
-not evidence that anything died or vanished.
+Inconclusive states never produce a change: links are compared on their last conclusive
+observations (a rate-limited, failed or unchecked look is not evidence that anything died or
+vanished), and a paper's score and grade only when both scorecards were graded (an
+incomplete scorecard withholds its grade, so an outage's end is no improvement).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Literal
 from sqlmodel import Session, col, select
 
 from checks.classify.licenses import NO_LICENSE_IDS
+from tracker.kernel import AVAILABLE, GONE, LinkStatus
 from tracker.snapshots import (
     audit_paper_ids,
     get_audit,
@@ -24,7 +27,6 @@ from tracker.snapshots import (
     previous_completed_audit,
     scorecards_as_of,
 )
-from tracker.sources.base import LinkStatus
 from tracker.store.models import Link, ObservationRecord, Paper, ScorecardRecord
 from tracker.store.papers import links_of
 
@@ -32,11 +34,9 @@ Severity = Literal["bad", "good", "info"]
 SEVERITY_ORDER: tuple[Severity, ...] = ("bad", "good", "info")
 
 #: Statuses in which the target exists (gated: behind terms, but there).
-REACHABLE_STATUSES = frozenset({LinkStatus.OK, LinkStatus.MOVED, LinkStatus.GATED})
-#: Statuses a reachable link "dies" into (rate_limited and unchecked say nothing).
-DEAD_STATUSES = frozenset(
-    {LinkStatus.MISSING, LinkStatus.PRIVATE, LinkStatus.BLOCKED, LinkStatus.ERROR}
-)
+REACHABLE_STATUSES = AVAILABLE
+#: Statuses a reachable link "dies" into (an error or a rate limit says nothing of the link).
+DEAD_STATUSES = GONE
 #: Kinds whose `missing` means the repository was deleted (not just a page gone).
 REPOSITORY_KINDS = frozenset({"github_repo", "hf_model", "hf_dataset", "hf_space", "osf_node"})
 #: Outcomes of weights_released / data_released that mean "released".
@@ -219,6 +219,8 @@ def _paper_changes(
     if before.promise_unfulfilled and not after.promise_unfulfilled:
         yield (ChangeKind.PROMISED_CODE_APPEARED, True, False,
                "Promised code appeared: the repository is no longer a placeholder", "good")
+    if "incomplete" in (before.status, after.status):
+        return  # a withheld grade is not a grade: nothing to compare
     old_score, new_score = before.score, after.score
     old_text, new_text = _score_text(old_score, before.grade), _score_text(new_score, after.grade)
     moved = (old_score is None) != (new_score is None) or (
@@ -256,8 +258,8 @@ def detect_changes(
     papers = {p.id: p for p in session.exec(select(Paper).where(col(Paper.id).in_(paper_ids)))}
     grouped = links_of(session, paper_ids)
     link_ids = [link.id for links in grouped.values() for link in links if link.id]
-    now_obs = observations_as_of(session, audit, link_ids)
-    then_obs = observations_as_of(session, previous, link_ids)
+    now_obs = observations_as_of(session, audit, link_ids, conclusive_only=True)
+    then_obs = observations_as_of(session, previous, link_ids, conclusive_only=True)
     now_cards = scorecards_as_of(session, audit, paper_ids)
     then_cards = scorecards_as_of(session, previous, paper_ids)
 

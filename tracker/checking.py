@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker.facts import paper_facts
+from tracker.facts import DEFAULT_LAST_KNOWN_DAYS, paper_facts
 from tracker.observing import ObservationCallback, observe_links
 from tracker.scoring import Scorecard, score_paper, to_json
 from tracker.sources import SourceSet
@@ -52,6 +52,7 @@ def check_paper(
     audit_id: int | None = None,
     on_observation: ObservationCallback | None = None,
     discovery: Discovery | None = None,
+    last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
 ) -> PaperCheck:
     """Resolve `target` to a paper (adding it if new), observe its links, store the scorecard.
 
@@ -74,7 +75,8 @@ def check_paper(
             observed[link.id] = fetched[link.id]
             if on_observation:
                 on_observation(link, fetched[link.id])
-    return score_and_store(engine, paper, links, observed, weights, audit_id=audit_id)
+    return score_and_store(engine, paper, links, observed, weights, audit_id=audit_id,
+                           last_known_days=last_known_days)
 
 
 def score_and_store(
@@ -85,11 +87,13 @@ def score_and_store(
     weights: Mapping[str, float],
     *,
     audit_id: int | None = None,
+    last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
 ) -> PaperCheck:
     """Score a paper from its stored facts and append the scorecard."""
     assert paper.id is not None
     with transaction(engine) as session:
-        scorecard = score_paper(paper_facts(session, paper, links), weights)
+        facts = paper_facts(session, paper, links, last_known_days=last_known_days)
+        scorecard = score_paper(facts, weights)
         save_scorecard(session, paper.id, scorecard, audit_id=audit_id)
         rows = latest_observations(session, [link.id for link in links if link.id])
     latest = {link_id: as_observation(row) for link_id, row in rows.items()}

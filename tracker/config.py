@@ -117,8 +117,9 @@ def _default_weights() -> dict[str, float]:
 
 @dataclass
 class ScoringSettings:
-    """The rubric's weights: one per criterion, summing to 1 (docs/scorecard.md)."""
+    """Scoring: how old a last conclusive observation may be, and the rubric's weights."""
 
+    last_known_days: float = 30.0
     weights: dict[str, float] = field(default_factory=_default_weights)
 
 
@@ -298,10 +299,14 @@ def load_settings(
 
 def _validate(settings: Settings, *, where: str) -> None:
     """Checks that span several keys (the weights must cover every criterion and sum to 1)."""
-    from tracker.scoring import validate_weights
+    from tracker.scoring import complete_weights, validate_weights
 
     try:
+        settings.scoring.weights = complete_weights(settings.scoring.weights)
         validate_weights(settings.scoring.weights)
+        if settings.scoring.last_known_days < 0:
+            raise ConfigError("must be >= 0 (0: never use an earlier observation)",
+                              key="scoring.last_known_days")
     except ConfigError as exc:
         raise ConfigError(exc.message, file=where, key=exc.key) from None
 

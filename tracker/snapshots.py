@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.errors import InputError
+from tracker.kernel import CONCLUSIVE
 from tracker.store.models import Audit, ObservationRecord, Paper, ScorecardRecord
 
 
@@ -37,11 +38,16 @@ def get_audit(session: Session, audit_id: int) -> Audit:
     return audit
 
 
+COMPARABLE_STATUSES = ("completed", "degraded")
+
+
 def previous_completed_audit(session: Session, audit_id: int) -> int | None:
-    """The latest completed audit before this one (None: this is the first)."""
+    """The latest audit before this one that ran to its end, completed or degraded (None:
+    this is the first). A degraded audit is a fair baseline because changes are detected on
+    conclusive observations only."""
     query = (
         select(Audit.id)
-        .where(col(Audit.id) < audit_id, Audit.status == "completed")
+        .where(col(Audit.id) < audit_id, col(Audit.status).in_(COMPARABLE_STATUSES))
         .order_by(col(Audit.id).desc())
         .limit(1)
     )
@@ -60,15 +66,23 @@ def audit_paper_ids(session: Session, audit: Audit) -> list[int]:
 
 
 def observations_as_of(
-    session: Session, audit: Audit, link_ids: Iterable[int]
+    session: Session, audit: Audit, link_ids: Iterable[int], *, conclusive_only: bool = False
 ) -> dict[int, ObservationRecord]:
-    """Each link's observation in the audit, else its latest one before the audit ended."""
+    """Each link's observation in the audit, else its latest one before the audit ended.
+
+    With `conclusive_only`, rate-limited, failed and unchecked looks are passed over: the link's
+    state is then the last thing a service actually said about it (what change detection
+    compares, so that an outage never reads as links dying).
+    """
     ids = list(link_ids)
     if not ids:
         return {}
+    wanted = [col(ObservationRecord.status).in_([str(s) for s in CONCLUSIVE])] \
+        if conclusive_only else []
     in_audit = (
         select(ObservationRecord.link_id, func.max(ObservationRecord.id).label("last_id"))
-        .where(col(ObservationRecord.link_id).in_(ids), ObservationRecord.audit_id == audit.id)
+        .where(col(ObservationRecord.link_id).in_(ids), ObservationRecord.audit_id == audit.id,
+               *wanted)
         .group_by(ObservationRecord.link_id)
     )
     chosen = {link_id: last_id for link_id, last_id in session.exec(in_audit)}
@@ -77,7 +91,7 @@ def observations_as_of(
         before_end = (
             select(ObservationRecord.link_id, func.max(ObservationRecord.id).label("last_id"))
             .where(col(ObservationRecord.link_id).in_(rest),
-                   col(ObservationRecord.checked_at) <= audit_end(audit))
+                   col(ObservationRecord.checked_at) <= audit_end(audit), *wanted)
             .group_by(ObservationRecord.link_id)
         )
         chosen.update({link_id: last_id for link_id, last_id in session.exec(before_end)})

@@ -29,6 +29,10 @@ Decisions worth knowing:
 - **LFS pointers**: a weight or big-data file of under 1 KiB in a tree is most likely a Git
   LFS pointer (about 130 bytes). It stays in ``weight_files``/``data_files`` and is also listed
   in ``lfs_pointer_candidates``; its size is not added to ``weight_bytes``/``data_bytes``.
+- **Code means code**: source files of a programming language, notebooks, and build or run
+  scripts (``Makefile``, ``CMakeLists.txt``, ``Snakefile`` ...); never a README, a licence, a
+  PDF, images or a project page's assets (``substantive_code_files`` leaves out code under
+  docs / web-asset folders).
 - **Placeholder repository**: no substantive code (code outside docs/web-asset folders such as
   ``static/``, ``assets/``, ``docs/``), no weights and no data: the "code coming soon" repo,
   including a project page with only HTML/JS.
@@ -67,7 +71,14 @@ NON_SUBSTANTIVE_DIRS = frozenset({"docs", "doc", "static", "assets", "asset", "w
 CODE_EXTENSIONS = frozenset({".py", ".ipynb", ".pyx", ".r", ".jl", ".m", ".c", ".h", ".cc",
                              ".cpp", ".cxx", ".hpp", ".cu", ".cuh", ".rs", ".go", ".java",
                              ".scala", ".kt", ".sh", ".bash", ".js", ".mjs", ".ts", ".jsx",
-                             ".tsx", ".lua", ".swift", ".rb", ".pl", ".f90", ".cs"})
+                             ".tsx", ".lua", ".swift", ".rb", ".pl", ".f90", ".cs", ".zsh",
+                             ".ps1", ".bat", ".sql", ".hs", ".ml", ".php", ".dart", ".f",
+                             ".f95", ".for", ".sas", ".do", ".stan", ".nf", ".smk", ".wdl",
+                             ".mk", ".cmake", ".v", ".sv", ".vhd", ".mojo", ".zig", ".nim"})
+# Build and run scripts without a code extension: they run the research code.
+BUILD_SCRIPT_NAMES = frozenset({"makefile", "gnumakefile", "cmakelists.txt", "snakefile",
+                                "justfile", "build.gradle", "build.sbt", "sconstruct",
+                                "meson.build", "build.bazel", "workspace", "rakefile"})
 # Unit tests live here or are named like this; they never count as training or evaluation.
 UNIT_TEST_DIRS = frozenset({"test", "tests", "testing", "unittest", "unittests", "unit_tests",
                             "__tests__", "spec", "specs"})
@@ -227,6 +238,7 @@ class FileInventory:
     readme: tuple[str, ...] = ()
     total_files: int = 0
     code_files: int = 0
+    substantive_code_files: int = 0  # code outside docs / web-asset folders
     weight_bytes: int = 0
     data_bytes: int = 0
     is_placeholder: bool = True
@@ -311,6 +323,8 @@ def _in_dirs(name: _PathName, dir_names: frozenset[str]) -> bool:
 
 
 def _is_code(name: _PathName) -> bool:
+    if name.lower in BUILD_SCRIPT_NAMES:
+        return True
     return name.extension in CODE_EXTENSIONS and not name.lower.endswith(".min.js")
 
 
@@ -479,6 +493,7 @@ def classify_paths(
         **{role: tuple(paths) for role, paths in roles.items()},
         total_files=len(entries),
         code_files=code_files,
+        substantive_code_files=substantive_code,
         weight_bytes=weight_bytes,
         data_bytes=data_bytes,
         is_placeholder=not (substantive_code or roles["weight_files"] or roles["data_files"]),

@@ -14,7 +14,7 @@ def test_a_reachable_repository_with_code_passes() -> None:
     assert finding.score == 1.0
     assert finding.subject == "https://github.com/lab/method"
     assert finding.remediation == ""
-    assert "code file(s) among 8" in finding.evidence[0]
+    assert "source file(s) among 8" in finding.evidence[0]
 
 
 def test_no_code_link_fails() -> None:
@@ -70,11 +70,14 @@ def test_only_rate_limited_or_unchecked_repositories_are_unavailable() -> None:
     assert finding.score is None
 
 
-def test_a_depth_limited_tree_is_not_called_a_placeholder_without_the_readme_saying_so() -> None:
-    # GraphQL listed two levels: the code sits deeper (src/method/...), unseen.
+def test_a_depth_limited_tree_withholds_the_finding_instead_of_guessing() -> None:
+    # A facts-v1 row: GraphQL listed two levels; code may sit deeper (src/method/...), unseen.
     shallow = github(paths=("README.md", "LICENSE", "setup.cfg"), tree_depth_limited=True)
 
-    assert check_code_available(paper(shallow)).outcome is Outcome.PASS
+    finding = check_code_available(paper(shallow))
+
+    assert finding.outcome is Outcome.UNAVAILABLE
+    assert any("top two levels" in line for line in finding.evidence)
 
 
 def test_a_moved_repository_is_judged_at_its_new_name() -> None:

@@ -29,11 +29,11 @@ def test_no_specification_fails_with_remediation() -> None:
     assert "requirements.txt" in finding.remediation
 
 
-def test_a_depth_limited_tree_says_so_when_nothing_is_found() -> None:
+def test_a_depth_limited_tree_withholds_instead_of_failing() -> None:
     finding = check_environment(paper(github(paths=("README.md", "src/main.py"),
                                              tree_depth_limited=True)))
 
-    assert finding.outcome is Outcome.FAIL
+    assert finding.outcome is Outcome.UNAVAILABLE
     assert any("top two levels" in line for line in finding.evidence)
 
 

@@ -30,9 +30,9 @@ def test_an_empty_repository_fails() -> None:
     assert "empty repository" in finding.evidence[0]
 
 
-def test_a_truncated_tree_is_noted_when_nothing_is_found() -> None:
+def test_a_truncated_tree_withholds_instead_of_failing() -> None:
     finding = check_training_code(paper(github(paths=("README.md", "lib/a.py"),
                                                tree_truncated=True)))
 
-    assert finding.outcome is Outcome.FAIL
+    assert finding.outcome is Outcome.UNAVAILABLE
     assert any("truncated" in line for line in finding.evidence)

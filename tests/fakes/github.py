@@ -108,6 +108,7 @@ class FakeGitHub:
         self.renamed: dict[str, int] = {}  # lower-case old full name -> repository id
         # Past this many entries, trees are cut and answered with `truncated: true`.
         self.truncate_tree_at: int | None = None
+        self.tree_requests = 0  # tree listings answered with a body (not 304s)
         self.secondary_limit_next = 0
         self.secondary_retry_after = 1
         self._windows: dict[tuple[str, str], _Window] = {}
@@ -315,13 +316,21 @@ class FakeGitHub:
     def _tree(self, request: FakeRequest, repo: FakeRepo, ref: str) -> FakeResponse:
         if repo.empty:
             return gj.error(409, "Git Repository is empty.", doc=f"{DOCS}/git/trees#get-a-tree")
-        if ref not in (repo.default_branch, repo.head_sha):
+        folders = {""} | {path.rsplit("/", 1)[0] for path in repo.tree if "/" in path}
+        folders |= {"/".join(f.split("/")[:i]) for f in list(folders) for i in
+                    range(1, f.count("/") + 1)}
+        by_sha = {gj.folder_sha(repo.head_sha, folder): folder for folder in folders}
+        if ref == repo.default_branch:
+            ref = repo.head_sha
+        if ref not in by_sha:
             return gj.error(404, "Not Found", doc=f"{DOCS}/git/trees#get-a-tree")
-        entries = gj.tree_entries(repo.tree, recursive="recursive" in request.query)
+        entries = gj.tree_entries(repo.tree, recursive="recursive" in request.query,
+                                  folder=by_sha[ref], head_sha=repo.head_sha)
         truncated = self.truncate_tree_at is not None and len(entries) > self.truncate_tree_at
         if truncated:
             entries = entries[: self.truncate_tree_at]
-        body = {"sha": repo.head_sha, "url": "", "tree": entries, "truncated": truncated}
+        self.tree_requests += 1
+        body = {"sha": ref, "url": "", "tree": entries, "truncated": truncated}
         return FakeResponse.json(body)
 
     def _readme(self, request: FakeRequest, repo: FakeRepo) -> FakeResponse:

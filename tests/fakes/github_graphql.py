@@ -26,7 +26,7 @@ from graphql.language import (
 )
 from graphql.utilities import value_from_ast_untyped
 
-from fakes.github_json import size_kb
+from fakes.github_json import folder_sha, size_kb
 
 if TYPE_CHECKING:
     from fakes.github import FakeGitHub, FakeRepo, _Window
@@ -215,7 +215,7 @@ def _repository(repo: FakeRepo) -> dict[str, Any]:
     branch = head and {"__typename": "Ref", "name": repo.default_branch, "target": head}
     return {
         "__typename": "Repository", "__interfaces": ("Node", "RepositoryInfo"),
-        "name": repo.name, "nameWithOwner": repo.full_name, "stargazerCount": repo.stars,
+        "id": f"R_{repo.id}", "name": repo.name, "nameWithOwner": repo.full_name, "stargazerCount": repo.stars,
         "forkCount": repo.forks, "watchers": _count(repo.watchers),
         "issues": _count(repo.open_issues), "pullRequests": _count(repo.open_pulls),
         "isArchived": repo.archived, "isFork": repo.fork, "isEmpty": repo.empty,
@@ -268,4 +268,5 @@ def _tree(repo: FakeRepo, folder: str) -> dict[str, Any]:
             "object": (lambda a, p, n, full=full: _blob(repo, full)) if kind == "blob"
             else (lambda a, p, n, full=full: _tree(repo, full)),
         })
-    return {"__typename": "Tree", "__interfaces": ("GitObject",), "entries": entries}
+    return {"__typename": "Tree", "__interfaces": ("GitObject",), "entries": entries,
+            "oid": folder_sha(repo.head_sha, folder)}

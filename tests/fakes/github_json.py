@@ -78,20 +78,31 @@ def size_kb(repo: FakeRepo) -> int:
     return math.ceil(sum(repo.tree.values()) / 1024)
 
 
-def tree_entries(files: dict[str, int], *, recursive: bool) -> list[dict[str, Any]]:
-    """GET .../git/trees/{ref}: blobs and the directories that hold them, sorted by path."""
+def folder_sha(head_sha: str, folder: str) -> str:
+    """A fake git tree SHA for a folder at a head commit ("" is the root: the head's tree)."""
+    return head_sha if not folder else hashlib.sha1(f"{head_sha}:{folder}".encode()).hexdigest()
+
+
+def tree_entries(
+    files: dict[str, int], *, recursive: bool, folder: str = "", head_sha: str = ""
+) -> list[dict[str, Any]]:
+    """GET .../git/trees/{sha}: the blobs and folders under `folder`, paths relative to it."""
+    prefix = folder + "/" if folder else ""
     entries: dict[str, dict[str, Any]] = {}
-    for path, size in files.items():
+    for full_path, size in files.items():
+        if not full_path.startswith(prefix):
+            continue
+        path = full_path[len(prefix):]
         parts = path.split("/")
         for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
-            entries.setdefault(folder, {
-                "path": folder, "mode": "040000", "type": "tree",
-                "sha": hashlib.sha1(folder.encode()).hexdigest(), "url": "",
+            sub = "/".join(parts[:depth])
+            entries.setdefault(sub, {
+                "path": sub, "mode": "040000", "type": "tree",
+                "sha": folder_sha(head_sha, prefix + sub), "url": "",
             })
         entries[path] = {
             "path": path, "mode": "100644", "type": "blob", "size": size,
-            "sha": hashlib.sha1(f"{path}:{size}".encode()).hexdigest(), "url": "",
+            "sha": hashlib.sha1(f"{full_path}:{size}".encode()).hexdigest(), "url": "",
         }
     listed = sorted(entries.values(), key=lambda e: e["path"])
     return listed if recursive else [e for e in listed if "/" not in e["path"]]

@@ -103,12 +103,13 @@ def _observe(engine: Engine, link: Link, audit_id: int | None, status: str,
 
 
 def _card(engine: Engine, paper_id: int, audit_id: int, at: datetime, *, score: float,
-          grade: str, promise: bool = False, **outcomes: str) -> None:
+          grade: str | None, promise: bool = False, status: str = "complete",
+          **outcomes: str) -> None:
     criteria = {name: {"outcome": outcome} for name, outcome in outcomes.items()}
     with transaction(engine) as session:
         session.add(ScorecardRecord(paper_id=paper_id, audit_id=audit_id, score=score,
                                     grade=grade, promise_unfulfilled=promise, created_at=at,
-                                    findings={"criteria": criteria}))
+                                    findings={"criteria": criteria}, status=status))
 
 
 def _kinds(changes: list[Change]) -> list[tuple[str | None, ChangeKind, Any, Any, str]]:
@@ -132,7 +133,7 @@ def test_link_level_changes_rename_archive_private_back_license_and_stars(db_url
     _observe(engine, archived, second, "ok", at2, archived=True)
     _observe(engine, hidden, first, "ok", at1)
     _observe(engine, hidden, second, "private", at2)
-    _observe(engine, back, first, "error", at1)
+    _observe(engine, back, first, "missing", at1)
     _observe(engine, back, second, "ok", at2)
     _observe(engine, licensed, first, "ok", at1, license_spdx=None)
     _observe(engine, licensed, second, "ok", at2, license_spdx="Apache-2.0")
@@ -151,13 +152,35 @@ def test_link_level_changes_rename_archive_private_back_license_and_stars(db_url
         ("https://github.com/a/archived", ChangeKind.ARCHIVED, False, True, "bad"),
         ("https://github.com/a/hidden", ChangeKind.MADE_PRIVATE, "ok", "private", "bad"),
         ("https://example.org/page", ChangeKind.LINK_DIED, "ok", "missing", "bad"),
-        ("https://github.com/a/back", ChangeKind.LINK_BACK, "error", "ok", "good"),
+        ("https://github.com/a/back", ChangeKind.LINK_BACK, "missing", "ok", "good"),
         ("https://github.com/a/licensed", ChangeKind.LICENSE_ADDED, None, "Apache-2.0", "good"),
         ("https://github.com/a/renamed", ChangeKind.RENAMED, "a/renamed", "b/renamed", "info"),
         ("https://github.com/a/popular", ChangeKind.STARS_CHANGED, 100, 150, "info"),
     ]
     assert changes[-1].summary == "https://github.com/a/popular stars rose from 100 to 150"
     assert ChangeKind.STARS_CHANGED not in {c.kind for c in strict}
+
+
+def test_an_outage_is_neither_links_dying_nor_its_end_an_improvement(db_url: str) -> None:
+    engine = open_store(db_url)
+    paper_id, links = _paper(engine, "Steady paper", "https://github.com/a/steady",
+                             "https://github.com/a/limited")
+    steady, limited = links
+    audits = [_audit(engine, T0 + timedelta(days=7 * i), paper_ids=[paper_id]) for i in range(3)]
+    for i, (status, card) in enumerate([("ok", "complete"), ("error", "incomplete"),
+                                        ("ok", "complete")]):
+        at = T0 + timedelta(days=7 * i, minutes=1)
+        _observe(engine, steady, audits[i], status, at, stars=10)
+        _observe(engine, limited, audits[i], "rate_limited" if i == 1 else "ok", at, stars=5)
+        graded = card == "complete"
+        _card(engine, paper_id, audits[i], at + timedelta(minutes=1),
+              score=0.9 if graded else 0.4, grade="A" if graded else None, status=card)
+
+    with Session(engine) as session:
+        during = detect_changes(session, audits[1], audits[0])
+        after = detect_changes(session, audits[2], audits[1])
+
+    assert during == [] and after == []
 
 
 def test_scorecard_changes_weights_data_promise_and_score(db_url: str) -> None:

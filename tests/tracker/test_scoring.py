@@ -89,8 +89,13 @@ def test_a_rate_limited_repository_leaves_the_denominator() -> None:
     ]
     # Conclusive: weights_released 1.0 (w 0.1) and link_health 1 of 2 links ok (w 0.025).
     assert scorecard.score == pytest.approx((0.1 * 1.0 + 0.025 * 0.5) / (0.1 + 0.025))
-    assert scorecard.score == pytest.approx(0.9)
-    assert scorecard.grade == "A"
+    # ... but a score resting on an eighth of the rubric is no grade: it is withheld.
+    assert scorecard.grade is None
+    assert scorecard.status == "incomplete"
+    assert scorecard.coverage == pytest.approx(0.125)
+    assert scorecard.withheld == "code_available and license could not be judged"
+    assert any(line.startswith("GitHub rate limited") and "GITHUB_TOKEN" in line
+               for line in scorecard.not_checked)
 
 
 def test_nothing_conclusive_gives_no_score_and_no_grade() -> None:

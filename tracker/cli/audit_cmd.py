@@ -88,6 +88,7 @@ def audit_command(
                 chunk_size=settings.audit.chunk_size,
                 concurrency_per_service=settings.http.concurrency_per_service,
                 discovery=discovery_for(settings, sources),
+                last_known_days=settings.scoring.last_known_days,
             )
     except KeyboardInterrupt:
         _print_summary_of_latest(app.err, engine, resumed, started)

@@ -49,7 +49,8 @@ def check_command(
     sources = build_sources(settings)
     with app.err.status("checking links ...") if not as_json and app.err.is_terminal else nullcontext():
         result = check_paper(app.engine, sources, target, settings.scoring.weights,
-                             discovery=discovery_for(settings, sources))
+                             discovery=discovery_for(settings, sources),
+                             last_known_days=settings.scoring.last_known_days)
     if as_json:
         typer.echo(json.dumps(check_json(result), indent=2, ensure_ascii=False, default=str))
     else:
@@ -70,11 +71,20 @@ def print_check(out: Console, result: PaperCheck) -> None:
     name = paper.title or (result.links[0].url if result.links else f"paper #{paper.id}")
     score = "no conclusive score" if card["score"] is None else f"{card['score']:.2f}"
     out.print(f"[bold]{name}[/bold]" + (f"  (arXiv {paper.arxiv_id})" if paper.arxiv_id else ""))
+    grade = card["grade"] or ("withheld" if card.get("status") == "incomplete" else "-")
     out.print(
-        f"score {score}  grade {card['grade'] or '-'}  "
+        f"score {score}  grade {grade}  {card.get('status', '')} "
+        f"(coverage {card.get('coverage', 1.0):.0%})  "
         f"ML code checklist {card['checklist']}/5"
-        + ("  [red]promise unfulfilled[/red]" if card.get("promise_unfulfilled") else "")
+        + ("  [red]promise unfulfilled[/red]" if card.get("promise_unfulfilled") else ""),
+        highlight=False,
     )
+    if card.get("withheld"):
+        out.print(f"grade withheld: {card['withheld']}", markup=False, highlight=False)
+    for line in card.get("not_checked") or []:
+        out.print(f"not checked: {line}", markup=False, highlight=False)
+    for line in card.get("last_known") or []:
+        out.print(f"last known: {line}", markup=False, highlight=False)
     criteria = Table(title="criteria", show_lines=False, expand=False)
     for column in ("criterion", "weight", "score", "outcome", "evidence", "remediation"):
         criteria.add_column(column, overflow="fold")

@@ -28,9 +28,15 @@ def report_command(
         int | None,
         typer.Option("--audit", help="Audit id (default: the latest completed audit)."),
     ] = None,
+    allow_degraded: Annotated[
+        bool,
+        typer.Option("--allow-degraded",
+                     help="Let a degraded audit's report replace latest.md / latest.html."),
+    ] = False,
 ) -> None:
     """Write the report of an audit: a dated file per format plus a `latest` copy."""
     app = app_context(ctx)
-    paths = write_report(app.engine, app.settings, audit, format or DEFAULT_FORMATS, out)
+    paths = write_report(app.engine, app.settings, audit, format or DEFAULT_FORMATS, out,
+                         allow_degraded=allow_degraded)
     for path in paths:
         app.out.print(str(path), markup=False, highlight=False)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from checks.classify.readme import analyse_readme
+from tracker.kernel import read_text
 from tracker.links import LinkKind
 from tracker.sources import SourceSet
 from tracker.sources.base import LinkStatus, Observation
@@ -49,8 +51,13 @@ def is_code_repository(link: Link) -> bool:
 def _urls(link: Link, facts: dict[str, object]) -> list[str] | None:
     """The linked URLs the facts hold, or None when they hold none for this kind."""
     if link.kind == LinkKind.GITHUB_REPO:
-        readme = facts.get("readme")
-        links = readme.get("links") if isinstance(readme, dict) else None
+        readme = read_text(facts.get("readme"))
+        if readme is None:
+            links = None
+        elif readme.text is not None:
+            links = analyse_readme(readme.text)["links"]
+        else:  # facts v1 kept the README's links, not its text
+            links = (readme.analysis or {}).get("links")
     else:
         links = facts.get("outbound_links")
     return [str(url) for url in links] if isinstance(links, list) else None

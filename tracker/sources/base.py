@@ -5,26 +5,13 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
+from tracker.kernel import LinkStatus, Observation, utcnow
 from tracker.links import LinkKind
 
-
-class LinkStatus(StrEnum):
-    """What a service said about a link, as one small closed set (DESIGN.md, step 3)."""
-
-    OK = "ok"
-    MOVED = "moved"  # renamed / transferred / redirected; the facts are those of the new target
-    MISSING = "missing"
-    PRIVATE = "private"
-    GATED = "gated"  # exists, files need an accepted licence or approval
-    BLOCKED = "blocked"  # disabled, DMCA / legal (451), abuse
-    ERROR = "error"  # the service answered nonsense or failed after retries
-    RATE_LIMITED = "rate_limited"
-    UNCHECKED = "unchecked"
+__all__ = ["LinkStatus", "LinkTarget", "Observation", "RequestLedger", "SingleLinkSource",
+           "Source", "utcnow"]
 
 
 @runtime_checkable
@@ -42,32 +29,6 @@ class LinkTarget(Protocol):
 
     @property
     def access_key(self) -> str | None: ...
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC (the only clock the sources read)."""
-    return datetime.now(UTC)
-
-
-@dataclass
-class Observation:
-    """One look at one link: append-only history is made of these.
-
-    `facts` is JSON-serialisable and service-specific (documented in each source module);
-    `evidence` lists which endpoint said what (e.g. "GET /repos/o/r -> 301 moved to n/r");
-    `validators` holds cache validators (ETags by endpoint) for the next conditional request;
-    `unchanged` is true when every request was answered 304 and the facts were carried over.
-    """
-
-    service: str
-    status: LinkStatus
-    facts: dict[str, Any] = field(default_factory=dict)
-    evidence: list[str] = field(default_factory=list)
-    checked_at: datetime = field(default_factory=utcnow)
-    requests: int = 0
-    reason: str | None = None
-    validators: dict[str, str] = field(default_factory=dict)
-    unchanged: bool = False
 
 
 class RequestLedger:

@@ -8,13 +8,14 @@ Facts (all JSON-serialisable; dates are GitHub's ISO 8601 UTC strings):
 - `created_at`, `pushed_at` (str), `default_branch`, `description`, `homepage` (str | None),
   `topics` (list[str]), `size_kb` (int, GitHub's `size`)
 - `license_spdx` (GitHub's `license.spdx_id`: "MIT", ..., "NOASSERTION" for a license it cannot
-  name; None when there is no license), `license_name`, `license_class` (checks.classify.licenses)
-- `tree` (list of {path, size} for every blob of the default branch; at most 20,000 entries),
-  `tree_blob_count` (blobs seen before the cap), `tree_capped` (the cap was hit),
-  `tree_truncated` (GitHub truncated its listing), `tree_depth_limited` (False over REST, which
-  lists the whole tree; True over GraphQL, which lists the root and one level below it)
-- `readme` (None, or {path, size} plus what checks.classify.readme.analyse_readme finds: headings,
-  links, has_install, has_usage, has_results_table, promises_code, ...)
+  name; None when there is no license), `license_name`; `node_id` (GitHub's global id: a
+  repository deleted and re-created under the same name gets a new one)
+- `tree` (list of {path, size} for every blob of the default branch, read by
+  `tracker.sources.github_tree` on both paths; at most 100,000 entries), `tree_blob_count`,
+  `tree_sha`, `listing_complete` (every blob was listed), `listing_gap` (why not, else None)
+- `readme` (None, or {path, size, text, truncated}: the raw text, capped at 64,000 characters;
+  what it says is judged by checks.classify.readme at every scoring)
+- `facts_version` (2; tracker.kernel.read_facts reads older rows)
 - `tags` (names, first page), `tags_more` (more pages exist)
 - `releases` (list of {tag, name, published_at, prerelease, draft,
   assets: [{name, size, download_count}]}), `releases_more` (more exist than were listed)
@@ -43,6 +44,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
+from tracker.kernel import FACTS_VERSION, FACTS_VERSION_KEY, stamp
 from tracker.links import LinkKind
 from tracker.sources import github_facts as gf
 from tracker.sources.base import LinkStatus, LinkTarget, Observation, RequestLedger
@@ -54,6 +56,7 @@ from tracker.sources.github_transport import (
     RateLimited,
     TransportFailure,
 )
+from tracker.sources.github_tree import MalformedTree, TreeRead, read_tree
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -128,10 +131,10 @@ class GitHubSource:
         for link in links:
             batch.append(link)
             if len(batch) == self.graphql_batch_size:
-                yield from observe_batch(self._transport, batch)
+                yield from observe_batch(self._transport, batch, previous)
                 batch = []
         if batch:
-            yield from observe_batch(self._transport, batch)
+            yield from observe_batch(self._transport, batch, previous)
 
 
 class _RestObservation:
@@ -144,6 +147,9 @@ class _RestObservation:
         self.target = target
         # Only a successful look has facts to carry over and validators worth sending.
         if previous is None or previous.status not in (LinkStatus.OK, LinkStatus.MOVED):
+            previous = None
+        # Facts of an older version hold judgements, not raw facts: never carry them over.
+        if previous is not None and previous.facts.get(FACTS_VERSION_KEY, 1) < FACTS_VERSION:
             previous = None
         self.previous_facts: Mapping[str, Any] = previous.facts if previous else {}
         self.previous_validators: Mapping[str, str] = previous.validators if previous else {}
@@ -175,7 +181,8 @@ class _RestObservation:
         return Observation(
             service=SERVICE,
             status=status,
-            facts=dict(self.previous_facts) if unchanged else self.facts,
+            facts=dict(self.previous_facts) if unchanged
+            else stamp(self.facts) if status in (LinkStatus.OK, LinkStatus.MOVED) else self.facts,
             evidence=self.evidence,
             requests=self.requests,
             reason=reason,
@@ -208,15 +215,17 @@ class _RestObservation:
 
     def _contents(self, api: str, branch: str) -> None:
         """Tree, README, tags, releases and the head commit of the default branch."""
-        tree_path = f"{api}/git/trees/{quote(branch, safe='')}"
-        tree = self._get(tree_path, gf.TREE_KEYS, {"recursive": 1})
-        if tree is not None and tree.status == 409:  # "Git Repository is empty."
+        try:
+            tree = read_tree(self.transport, api.removeprefix("/repos/"), branch,
+                             previous_facts=self.previous_facts,
+                             previous_validators=self.previous_validators)
+        except MalformedTree as exc:
+            raise MalformedAnswer(str(exc)) from None
+        self._absorb(tree)
+        if tree.empty_repository:
             self.facts.update(gf.empty_repository_facts())
             self.facts.update(last_commit_at=None, last_commit_source="default_branch_head")
             return
-        if tree is not None:
-            self._expect_ok(tree)
-            self.facts.update(gf.rest_tree_facts(self._json(tree)))
         self.facts["readme"] = None
         if gf.has_readme_candidate(self.facts):
             readme = self._get(f"{api}/readme", gf.README_KEYS)
@@ -248,6 +257,14 @@ class _RestObservation:
             head = (self._json(commits) or [{}])[0]
             committed = ((head.get("commit") or {}).get("committer") or {}).get("date")
             self.facts.update(last_commit_at=committed, last_commit_source="default_branch_head")
+
+    def _absorb(self, tree: TreeRead) -> None:
+        """Take a tree read's facts, validators, evidence and cost into this observation."""
+        self.facts.update(tree.facts)
+        self.validators.update(tree.validators)
+        self.evidence.extend(tree.evidence)
+        self.requests += tree.requests
+        self.answers.extend(tree.answers)
 
     def _get(
         self, path: str, carried_keys: Iterable[str], params: Mapping[str, Any] | None = None

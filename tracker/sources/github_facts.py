@@ -1,7 +1,8 @@
 """Turn GitHub REST and GraphQL payloads into the JSON-serialisable facts of an Observation.
 
-The keys are documented in `tracker.sources.github`. Raw paths and sizes are kept as they are;
-deciding what a file means (training code, weights ...) is the criteria's job, not this module's.
+The keys are documented in `tracker.sources.github`. Raw paths, sizes, license ids and the
+README's text are kept as they are; deciding what a file, a README or a license means is the
+criteria's job (``checks/``), at every scoring, never this module's.
 """
 
 from __future__ import annotations
@@ -10,19 +11,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from checks.classify.licenses import license_class
-from checks.classify.readme import analyse_readme
-
-TREE_ENTRY_CAP = 20_000
+from tracker.kernel import text_fact
+from tracker.sources.github_tree import listing_facts
 
 # Fact keys each REST endpoint produces: on a 304 these are carried over from the previous facts.
 REPO_KEYS = (
     "full_name", "stars", "forks", "watchers", "open_issues", "archived", "fork", "disabled",
     "private", "created_at", "pushed_at", "default_branch", "description", "homepage", "topics",
-    "license_spdx", "license_name", "license_class", "size_kb",
-)
-TREE_KEYS = (
-    "tree", "tree_truncated", "tree_capped", "tree_blob_count", "tree_depth_limited", "empty",
+    "license_spdx", "license_name", "size_kb", "node_id",
 )
 README_KEYS = ("readme",)
 TAGS_KEYS = ("tags", "tags_more")
@@ -34,7 +30,7 @@ _README_BASENAME_RE = re.compile(r"readme(\.[a-z0-9]+)?", re.IGNORECASE)
 
 def license_facts(spdx_id: str | None, name: str | None) -> dict[str, Any]:
     """License facts; `NOASSERTION` (a license GitHub cannot name) stays distinct from None."""
-    return {"license_spdx": spdx_id, "license_name": name, "license_class": license_class(spdx_id)}
+    return {"license_spdx": spdx_id, "license_name": name}
 
 
 def rest_repo_facts(repo: Mapping[str, Any]) -> dict[str, Any]:
@@ -42,6 +38,7 @@ def rest_repo_facts(repo: Mapping[str, Any]) -> dict[str, Any]:
     license_info = repo.get("license") or {}
     facts = {
         "full_name": repo["full_name"],
+        "node_id": repo.get("node_id"),
         "stars": repo.get("stargazers_count"),
         "forks": repo.get("forks_count"),
         "watchers": repo.get("subscribers_count"),
@@ -62,41 +59,16 @@ def rest_repo_facts(repo: Mapping[str, Any]) -> dict[str, Any]:
     return facts
 
 
-def tree_facts(
-    blobs: Iterable[tuple[str, int]], *, truncated: bool, depth_limited: bool
-) -> dict[str, Any]:
-    """Facts for a file listing: blob paths and sizes, capped at TREE_ENTRY_CAP entries."""
-    entries = [{"path": path, "size": size} for path, size in blobs]
-    return {
-        "tree": entries[:TREE_ENTRY_CAP],
-        "tree_truncated": truncated,
-        "tree_capped": len(entries) > TREE_ENTRY_CAP,
-        "tree_blob_count": len(entries),
-        "tree_depth_limited": depth_limited,
-        "empty": not entries and not truncated,
-    }
-
-
-def rest_tree_facts(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Facts from GET /repos/{o}/{r}/git/trees/{branch}?recursive=1."""
-    blobs = (
-        (entry["path"], int(entry.get("size") or 0))
-        for entry in payload.get("tree") or []
-        if entry.get("type") == "blob"
-    )
-    return tree_facts(blobs, truncated=bool(payload.get("truncated")), depth_limited=False)
-
-
 def empty_repository_facts() -> dict[str, Any]:
     """Facts for a repository with no commits (GitHub answers 409 for its tree)."""
-    facts = tree_facts([], truncated=False, depth_limited=False)
+    facts = listing_facts([], complete=True, gap=None, sha=None)
     facts.update(readme=None, tags=[], tags_more=False, releases=[], releases_more=False)
     return facts
 
 
 def has_readme_candidate(facts: Mapping[str, Any]) -> bool:
     """Whether GET /readme can find anything: a README in the root, docs/ or .github/."""
-    if facts.get("tree_truncated"):
+    if not facts.get("listing_complete", True):
         return True
     for entry in facts.get("tree") or []:
         folder, _, basename = entry["path"].rpartition("/")
@@ -106,10 +78,8 @@ def has_readme_candidate(facts: Mapping[str, Any]) -> bool:
 
 
 def readme_facts(path: str, size: int, text: str | None) -> dict[str, Any]:
-    """The `readme` fact: the README analysis (headings, links, install ...), its path and size."""
-    if text is None:  # binary, or too large for the API to inline
-        return {"path": path, "size": size}
-    return {**analyse_readme(text), "path": path, "size": size}
+    """The `readme` fact: its path, size and text (capped; None when binary or too large)."""
+    return text_fact(path, size, text)
 
 
 def release_fact(

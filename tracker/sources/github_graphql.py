@@ -2,10 +2,12 @@
 
 Each repository is an aliased `repository(owner:, name:)` field (`r0`, `r1`, ...) spreading one
 fragment, so N repositories cost ceil(N / batch size) requests. The fragment fetches what the
-REST path fetches with 4-6 calls, with two documented differences: the file listing is the root
-tree and one level below it (`tree_depth_limited: true`; GitHub's GraphQL has no recursive tree
-and deeper nesting multiplies the response size), and the README is looked up at the usual root
-names (README.md, readme.md, Readme.md, README.rst, README). Node budget per repository:
+REST path fetches with 4-6 calls, except the file listing: GitHub's GraphQL has no recursive
+tree, so the query asks for the head's tree SHA only, and the whole tree is then read over REST
+(`tracker.sources.github_tree`): one request per repository on a first look, none when the tree
+SHA is the one listed last time. A criterion may only fail on a complete listing, so a partial
+one (two levels deep) is never used. The README is looked up at the usual root names
+(README.md, readme.md, Readme.md, README.rst, README). Node budget per repository:
 releases 20 x assets 50, tags 100, topics 20, about 1,150 nodes, so a batch of 25 stays far
 below GitHub's 500,000-node limit.
 """
@@ -15,14 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from tracker.kernel import FACTS_VERSION, FACTS_VERSION_KEY, stamp
 from tracker.sources import github_facts as gf
 from tracker.sources.base import LinkStatus, LinkTarget, Observation
 from tracker.sources.github_transport import SERVICE, GitHubTransport, RateLimited, TransportFailure
+from tracker.sources.github_tree import MalformedTree, listing_facts, read_tree
 
 README_NAMES = ("README.md", "readme.md", "Readme.md", "README.rst", "README")
 
 REPOSITORY_FRAGMENT = """
 fragment repositoryFacts on Repository {
+  id
   nameWithOwner
   stargazerCount
   forkCount
@@ -46,15 +51,7 @@ fragment repositoryFacts on Repository {
     target {
       ... on Commit {
         committedDate
-        tree {
-          entries {
-            name
-            path
-            type
-            size
-            object { ... on Tree { entries { name path type size } } }
-          }
-        }
+        tree { oid }
       }
     }
   }
@@ -110,9 +107,13 @@ def repository_variables(targets: Sequence[str]) -> dict[str, str]:
 
 
 def observe_batch(
-    transport: GitHubTransport, links: Sequence[LinkTarget]
+    transport: GitHubTransport,
+    links: Sequence[LinkTarget],
+    previous: Mapping[str, Observation] | None = None,
 ) -> Iterator[tuple[LinkTarget, Observation]]:
-    """Observe `links` with one GraphQL request; its cost is attributed to the first link."""
+    """Observe `links` with one GraphQL request (its cost attributed to the first link), then
+    read each reachable repository's whole tree over REST."""
+    previous = previous or {}
     valid = [link for link in links if _is_owner_name(link.target)]
     for link in links:
         if not _is_owner_name(link.target):
@@ -157,11 +158,50 @@ def observe_batch(
             link.target, data.get(alias), errors_by_alias.get(alias), transport.authenticated
         )
         evidence = [batch_evidence] + ([f"{alias}: {note}"] if note else [])
-        yield link, Observation(
+        observation = Observation(
             SERVICE, status, facts=facts, evidence=evidence,
             requests=exchange.sent if i == 0 else 0,
             reason=note if status in (LinkStatus.ERROR, LinkStatus.BLOCKED) else None,
         )
+        if status in (LinkStatus.OK, LinkStatus.MOVED):
+            if not facts.get("empty"):
+                _read_tree(transport, observation, previous.get(link.url))
+            stamp(observation.facts)
+        facts.pop("tree_sha_hint", None)
+        yield link, observation
+
+
+def _read_tree(
+    transport: GitHubTransport, observation: Observation, previous: Observation | None
+) -> None:
+    """Add the repository's whole file listing (REST) to a batched observation.
+
+    A tree that cannot be read leaves the observation's status alone (GraphQL did describe
+    the repository) but marks its listing incomplete with the reason, so the criteria that
+    need files are withheld rather than failed.
+    """
+    facts = observation.facts
+    carried = previous.facts if previous is not None and previous.status in (
+        LinkStatus.OK, LinkStatus.MOVED) else {}
+    if carried.get(FACTS_VERSION_KEY, 1) < FACTS_VERSION:
+        carried = {}
+    try:
+        tree = read_tree(transport, facts["full_name"], facts.get("default_branch") or "HEAD",
+                         sha=facts.pop("tree_sha_hint", None), previous_facts=carried,
+                         previous_validators=previous.validators if carried and previous else {})
+    except (TransportFailure, MalformedTree) as exc:
+        reason = exc.reason if isinstance(exc, TransportFailure) else str(exc)
+        observation.requests += getattr(exc, "sent", 0)
+        facts.update(tree=[], listing_complete=False, listing_gap=f"tree not read: {reason}")
+        observation.evidence.append(f"tree not read: {reason}")
+        observation.reason = f"tree not read: {reason}"
+        return
+    observation.requests += tree.requests
+    observation.evidence.extend(tree.evidence)
+    observation.validators.update(tree.validators)
+    empty = facts.get("empty")
+    facts.update(tree.facts)
+    facts["empty"] = bool(empty) or tree.empty_repository
 
 
 def _is_owner_name(target: str) -> bool:
@@ -231,8 +271,11 @@ def graphql_repository_facts(node: Mapping[str, Any]) -> dict[str, Any]:
         "last_commit_source": "default_branch_head",
     }
     facts.update(gf.license_facts(license_info.get("spdxId"), license_info.get("name")))
-    facts.update(gf.tree_facts(_tree_blobs(head.get("tree")), truncated=False, depth_limited=True))
-    facts["empty"] = bool(node.get("isEmpty")) or facts["empty"]
+    facts["node_id"] = node.get("id")
+    facts["tree_sha_hint"] = (head.get("tree") or {}).get("oid")
+    facts["empty"] = bool(node.get("isEmpty")) or not head
+    if facts["empty"]:
+        facts.update(listing_facts([], complete=True, gap=None, sha=None))
     facts["readme"] = _readme(node)
     tags = node.get("refs") or {}
     facts["tags"] = [n["name"] for n in _nodes(tags)]
@@ -257,19 +300,6 @@ def _total(connection: Mapping[str, Any] | None) -> int:
 
 def _nodes(connection: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
     return [n for n in (connection or {}).get("nodes") or [] if n]
-
-
-def _tree_blobs(tree: Mapping[str, Any] | None) -> Iterator[tuple[str, int]]:
-    """(path, size) of the blobs in the root tree and its direct subtrees."""
-    for entry in (tree or {}).get("entries") or []:
-        path = entry.get("path") or entry["name"]
-        if entry.get("type") == "blob":
-            yield path, int(entry.get("size") or 0)
-        elif entry.get("type") == "tree":
-            for child in (entry.get("object") or {}).get("entries") or []:
-                if child.get("type") == "blob":
-                    child_path = child.get("path") or f"{path}/{child['name']}"
-                    yield child_path, int(child.get("size") or 0)
 
 
 def _readme(node: Mapping[str, Any]) -> dict[str, Any] | None:

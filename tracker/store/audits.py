@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -177,6 +178,32 @@ def observation_status_counts(session: Session, audit_id: int) -> dict[str, int]
         .group_by(ObservationRecord.status)
     )
     return {status: int(count) for status, count in session.exec(query)}
+
+
+def status_counts_by_service(session: Session, audit_id: int) -> dict[str, dict[str, int]]:
+    """Observations made in this audit, counted by service and status."""
+    query = (
+        select(ObservationRecord.service, ObservationRecord.status, func.count())
+        .where(ObservationRecord.audit_id == audit_id)
+        .group_by(ObservationRecord.service, ObservationRecord.status)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for service, status, count in session.exec(query):
+        counts.setdefault(service, {})[status] = int(count)
+    return counts
+
+
+def record_services(session: Session, audit_id: int, services: dict[str, Any]) -> None:
+    """Store an audit's per-service health (tracker.service_health)."""
+    session.execute(update(Audit).where(col(Audit.id) == audit_id).values(services=services))
+
+
+def list_audits(session: Session, limit: int | None = None) -> list[Audit]:
+    """Audits, newest first."""
+    query = select(Audit).order_by(col(Audit.id).desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query))
 
 
 def existing_paper_ids(session: Session, paper_ids: Iterable[int]) -> set[int]:

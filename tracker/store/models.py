@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -85,7 +85,9 @@ class ScorecardRecord(SQLModel, table=True):
     paper_id: int = Field(foreign_key="paper.id", ondelete="CASCADE")
     audit_id: int | None = Field(default=None, index=True)  # None: a one-off `check`
     score: float | None = None  # None: no conclusive criterion
-    grade: str | None = None
+    grade: str | None = None  # None: withheld (status incomplete) or nothing conclusive
+    coverage: float | None = None  # weight share of concluded criteria; None: before 0006
+    status: str | None = None  # tracker.scoring.ScorecardStatus; None: before 0006
     checklist: int = 0
     promise_unfulfilled: bool = False
     best_code_url: str | None = None
@@ -100,7 +102,7 @@ class Audit(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     trigger: str = "cli"  # cli | schedule
-    status: str = "running"  # running | completed | interrupted | failed
+    status: str = "running"  # running | completed | degraded | interrupted | failed
     started_at: datetime = _ts(nullable=False)
     finished_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
@@ -120,7 +122,12 @@ class Audit(SQLModel, table=True):
     rate_limit_waits: dict[str, float] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
-    message: str | None = None  # why it failed or was interrupted
+    message: str | None = None  # why it failed, was interrupted or is degraded
+    # Per service: observations by status, and whether it was healthy (tracker.service_health)
+    services: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=text("'{}'")),
+    )
     host: str | None = None  # where it ran, to tell a live audit from a dead one
     pid: int | None = None
 

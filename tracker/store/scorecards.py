@@ -21,6 +21,8 @@ def save_scorecard(
         audit_id=audit_id,
         score=scorecard.score,
         grade=scorecard.grade,
+        coverage=round(scorecard.coverage, 4),
+        status=str(scorecard.status),
         checklist=scorecard.checklist,
         promise_unfulfilled=scorecard.promise_unfulfilled,
         best_code_url=scorecard.best_code_url,

@@ -64,11 +64,9 @@ def test_the_schema_check_would_catch_a_wrong_field(github_schema: GraphQLSchema
     assert validate(github_schema, parse(broken)) != []
 
 
-@pytest.mark.parametrize(
-    ("count", "batch_size", "expected_requests"), [(60, 25, 3), (25, 10, 3), (11, 25, 1)]
-)
-def test_n_repositories_cost_ceil_n_over_batch_size_requests(
-    fake_github: FakeGitHub, count: int, batch_size: int, expected_requests: int
+@pytest.mark.parametrize(("count", "batch_size", "queries"), [(60, 25, 3), (25, 10, 3), (11, 25, 1)])
+def test_n_repositories_cost_one_query_per_batch_and_one_tree_each_then_only_the_queries(
+    fake_github: FakeGitHub, count: int, batch_size: int, queries: int
 ) -> None:
     names = add_many(fake_github, count)
     source = make_source(fake_github, graphql_batch_size=batch_size)
@@ -77,37 +75,75 @@ def test_n_repositories_cost_ceil_n_over_batch_size_requests(
 
     assert [l.target for l, _ in observed] == names
     assert all(o.status is LinkStatus.OK for _, o in observed)
-    assert source.ledger.total() == expected_requests == math.ceil(count / batch_size)
-    assert sum(o.requests for _, o in observed) == expected_requests
-    assert len(fake_github.server.requests_to(r"/graphql$", "POST")) == expected_requests
+    assert queries == math.ceil(count / batch_size)
+    # A first look: the batched metadata, plus each repository's whole tree over REST.
+    assert source.ledger.total() == queries + count
+    assert sum(o.requests for _, o in observed) == queries + count
+    assert len(fake_github.server.requests_to(r"/graphql$", "POST")) == queries
     assert observed[7][1].facts["stars"] == 7
+    assert all(o.facts["listing_complete"] for _, o in observed)
+
+    # Looking again at unchanged repositories: the trees' SHAs are the same, so no tree is
+    # fetched again and the listings are carried over.
+    previous = {l.url: o for l, o in observed}
+    again = make_source(fake_github, graphql_batch_size=batch_size)
+    second = list(again.observe_many([l for l, _ in observed], previous))
+    assert again.ledger.total() == queries
+    assert [o.facts["tree"] for _, o in second] == [o.facts["tree"] for _, o in observed]
 
 
-def test_batched_facts_match_the_rest_facts_for_a_shallow_repository(
-    fake_github: FakeGitHub,
-) -> None:
+def test_a_changed_tree_is_fetched_again(fake_github: FakeGitHub) -> None:
+    (name,) = add_many(fake_github, 1)
+    first = list(make_source(fake_github).observe_many([link(name)]))
+    fake_github.find(name).tree["eval.py"] = 9  # a new commit: a new tree SHA
+
+    source = make_source(fake_github)
+    ((_, second),) = source.observe_many([link(name)], {l.url: o for l, o in first})
+
+    assert source.ledger.total() == 2
+    assert "eval.py" in [e["path"] for e in second.facts["tree"]]
+
+
+def test_batched_facts_match_the_rest_facts(fake_github: FakeGitHub) -> None:
     fake_github.add_repo(
         "lab", "code", stars=4, forks=2, watchers=3, open_issues=1, open_pulls=2,
         license_spdx="NOASSERTION", license_name="Other", topics=["vision"],
-        tree={"train.py": 5, "eval/run.py": 7}, readme="# Code\n\n## Usage\n",
+        tree={"train.py": 5, "eval/run.py": 7, "src/pkg/deep/model.py": 9},
+        readme="# Code\n\n## Usage\n",
         releases=[{"tag": "v2", "assets": [{"name": "ckpt.bin", "size": 8, "download_count": 1}]}],
     )
     rest = make_source(fake_github).observe(link("lab/code")).facts
     (_, batched), = make_source(fake_github).observe_many([link("lab/code")])
 
     shared_keys = (
-        "full_name", "stars", "forks", "watchers", "open_issues", "license_spdx", "license_name",
-        "topics", "tree", "readme", "tags", "releases", "last_commit_at", "empty", "size_kb",
+        "full_name", "node_id", "stars", "forks", "watchers", "open_issues", "license_spdx",
+        "license_name", "topics", "tree", "readme", "tags", "releases", "last_commit_at",
+        "empty", "size_kb", "listing_complete", "facts_version",
     )
     for key in shared_keys:
         assert batched.facts[key] == rest[key], key
-    assert batched.facts["tree_depth_limited"] is True and rest["tree_depth_limited"] is False
 
 
-def test_the_batched_tree_stops_one_level_below_the_root(fake_github: FakeGitHub) -> None:
-    fake_github.add_repo("lab", "deep", tree={"a.py": 1, "src/b.py": 2, "src/pkg/c.py": 3})
+def test_the_batched_path_lists_the_whole_tree_however_deep(fake_github: FakeGitHub) -> None:
+    fake_github.add_repo("lab", "deep", tree={"a.py": 1, "src/b.py": 2, "src/pkg/x/y/c.py": 3})
     (_, observation), = make_source(fake_github).observe_many([link("lab/deep")])
-    assert [e["path"] for e in observation.facts["tree"]] == ["a.py", "src/b.py"]
+    assert [e["path"] for e in observation.facts["tree"]] == ["a.py", "src/b.py",
+                                                              "src/pkg/x/y/c.py"]
+    assert observation.facts["listing_complete"] is True
+
+
+def test_a_tree_that_cannot_be_read_leaves_the_repository_described_but_its_files_unseen(
+    fake_github: FakeGitHub,
+) -> None:
+    (name,) = add_many(fake_github, 1)
+    fake_github.exhaust(TOKEN, "core", reset_in=3600)  # REST spent, GraphQL still has points
+
+    ((_, observation),) = make_source(fake_github).observe_many([link(name)])
+
+    assert observation.status is LinkStatus.OK
+    assert observation.facts["stars"] == 0
+    assert observation.facts["listing_complete"] is False
+    assert "tree not read" in observation.facts["listing_gap"]
 
 
 def test_statuses_inside_one_batch(fake_github: FakeGitHub) -> None:
@@ -132,7 +168,8 @@ def test_statuses_inside_one_batch(fake_github: FakeGitHub) -> None:
     assert observed["lab/before"].facts["moved_to"] == "elsewhere/after"
     assert "NOT_FOUND" in observed["lab/gone"].evidence[-1]
     assert observed["lab/blank"].facts["empty"] is True
-    assert source.ledger.total() == 1
+    # One query, and the trees of the two reachable non-empty repositories (fine, moved).
+    assert source.ledger.total() == 3
 
 
 def test_an_exhausted_graphql_limit_marks_the_batch_rate_limited(fake_github: FakeGitHub) -> None:
@@ -156,7 +193,8 @@ def test_the_enterprise_graphql_endpoint_is_used(fake_github: FakeGitHub) -> Non
     names = add_many(fake_github, 2)
     source = make_source(fake_github, endpoint=fake_github.enterprise_url)
     assert all(o.status is LinkStatus.OK for _, o in source.observe_many([link(n) for n in names]))
-    assert [r.path for r in fake_github.server.log] == ["/api/graphql"]
+    assert [r.path for r in fake_github.server.log][0] == "/api/graphql"
+    assert all(r.path.startswith("/api/v3/repos/") for r in fake_github.server.log[1:])
 
 
 def test_the_graphql_points_are_recorded_in_the_evidence(fake_github: FakeGitHub) -> None:
@@ -170,8 +208,8 @@ def test_seed_and_hundred_repositories_in_batches(fake_github: FakeGitHub) -> No
     seed = make_source(fake_github)
     observed = seed.observe_many([link(n) for n in SEED_REPOSITORIES])
     assert all(o.status is LinkStatus.OK for _, o in observed)
-    assert seed.ledger.total() == 1
+    assert seed.ledger.total() == 1 + 11  # one query, eleven trees
     names = add_many(fake_github, 100)
     hundred = make_source(fake_github)
     assert len(list(hundred.observe_many([link(n) for n in names]))) == 100
-    assert hundred.ledger.total() == 4
+    assert hundred.ledger.total() == 4 + 100

@@ -13,7 +13,7 @@ from fakes.github_seed import SEED_REPOSITORIES, add_seed_repositories
 from tracker.links import normalise_url
 from tracker.sources.base import LinkStatus, Observation, RequestLedger
 from tracker.sources.github import GitHubSource
-from tracker.sources.github_facts import TREE_ENTRY_CAP, tree_facts
+from tracker.sources.github_tree import TREE_ENTRY_CAP, listing_facts
 
 TOKEN = "ghp_fake_token"
 
@@ -59,13 +59,17 @@ def test_a_released_repository_is_ok_with_its_facts_in_five_requests(
     assert facts["full_name"] == "lab/paper-code"
     counts = (facts["stars"], facts["forks"], facts["watchers"], facts["open_issues"])
     assert counts == (42, 3, 5, 3)
-    assert facts["license_spdx"] == "Apache-2.0" and facts["license_class"] == "permissive"
+    assert facts["license_spdx"] == "Apache-2.0"
+    assert "license_class" not in facts  # a judgement, made by checks/ at every scoring
+    assert facts["facts_version"] == 2
     assert {e["path"]: e["size"] for e in facts["tree"]} == {
         "README.md": 63, "requirements.txt": 50, "src/model/net.py": 2000, "train.py": 1000,
     }
-    assert facts["tree_truncated"] is False and facts["tree_depth_limited"] is False
+    assert facts["listing_complete"] is True and facts["listing_gap"] is None
     assert facts["readme"]["path"] == "README.md" and facts["readme"]["size"] == 63
-    assert "Installation" in facts["readme"]["headings"] and facts["readme"]["has_install"] is True
+    # The README is kept as text, not as a judgement of it.
+    assert facts["readme"]["text"].startswith("# Paper code\n\n## Installation")
+    assert "has_install" not in facts["readme"]
     assert facts["tags"] == ["v1.0"]
     assert facts["releases"] == [{
         "tag": "v1.0", "name": "First", "published_at": "2025-03-01T00:00:00Z", "prerelease": False,
@@ -282,20 +286,41 @@ def test_the_enterprise_layout_works(fake_github: FakeGitHub) -> None:
     assert all(r.path.startswith("/api/v3/repos/") for r in fake_github.server.log)
 
 
-def test_a_truncated_tree_is_flagged(fake_github: FakeGitHub) -> None:
+def test_a_truncated_tree_is_walked_by_subtrees_until_every_file_is_listed(
+    fake_github: FakeGitHub,
+) -> None:
+    files = {f"{folder}/{sub}/{i}.py": 100 + i for folder in ("src", "data", "tools")
+             for sub in ("a", "b") for i in range(3)}
+    fake_github.add_repo("lab", "big", tree=files, readme="# Big\n")
+    fake_github.truncate_tree_at = 8  # the whole tree (25 entries) is cut; each folder fits
+
+    facts = make_source(fake_github).observe(link("lab/big")).facts
+
+    assert facts["listing_complete"] is True
+    assert sorted(e["path"] for e in facts["tree"]) == sorted({*files, "README.md"})
+    assert facts["readme"] is not None
+
+
+def test_a_folder_too_large_to_list_leaves_the_listing_incomplete_with_the_reason(
+    fake_github: FakeGitHub,
+) -> None:
     files = {f"data/{i}.txt": i for i in range(10)}
     fake_github.add_repo("lab", "big", tree=files, readme="# Big\n")
     fake_github.truncate_tree_at = 4
+
     facts = make_source(fake_github).observe(link("lab/big")).facts
-    assert facts["tree_truncated"] is True
-    assert facts["readme"] is not None  # a truncated tree may hide the README: ask for it
+
+    assert facts["listing_complete"] is False
+    assert "data/" in facts["listing_gap"]
+    assert facts["readme"] is not None  # a partial tree may hide the README: ask for it
 
 
 def test_tree_entries_are_capped_and_the_cap_is_said() -> None:
-    blobs = ((f"f{i}", 1) for i in range(TREE_ENTRY_CAP + 5))
-    facts = tree_facts(blobs, truncated=False, depth_limited=False)
+    blobs = [(f"f{i}", 1) for i in range(TREE_ENTRY_CAP + 5)]
+    facts = listing_facts(blobs, complete=True, gap=None, sha="abc")
     assert len(facts["tree"]) == TREE_ENTRY_CAP
-    assert facts["tree_capped"] is True and facts["tree_blob_count"] == TREE_ENTRY_CAP + 5
+    assert facts["listing_complete"] is False and facts["tree_blob_count"] == TREE_ENTRY_CAP + 5
+    assert str(TREE_ENTRY_CAP) in facts["listing_gap"]
 
 
 def test_with_a_token_the_head_commit_date_is_fetched(fake_github: FakeGitHub) -> None:

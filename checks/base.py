@@ -94,6 +94,7 @@ class PaperFacts:
     title: str = ""
     abstract: str = ""
     links: tuple[LinkFacts, ...] = ()
+    arxiv_id: str = ""  # without version; its YYMM dates the paper's first version
 
     def links_of(self, *kinds: LinkKind) -> tuple[LinkFacts, ...]:
         """The paper's links of the given kinds, in the paper's order."""

@@ -18,14 +18,17 @@ from typing import Any
 
 from checks.base import CriterionDefinition, Finding, LinkFacts, Outcome, PaperFacts
 from checks.classify import AssetInventory, FileInventory, classify_assets, classify_paths
+from checks.classify.identity import identity_doubt
 from checks.classify.readme import analyse_readme
 from tracker.kernel import (
     AVAILABLE,
     GONE,
     INCONCLUSIVE,
     REACHABLE,
+    CodeRepositoryFacts,
     FileListing,
     LinkStatus,
+    read_facts,
     read_listing,
     read_text,
 )
@@ -209,6 +212,15 @@ def _completeness(repo: LinkFacts) -> int:
     return int(not files.is_placeholder) + sum(bool(paths) for paths in roles)
 
 
+def repository_doubt(paper: PaperFacts, repo: LinkFacts) -> str | None:
+    """Why a reachable code repository may not be the paper's (checks.classify.identity)."""
+    if repo.kind is not LinkKind.GITHUB_REPO or repo.status not in REACHABLE:
+        return None
+    facts = read_facts(repo.kind, repo.facts)
+    assert isinstance(facts, CodeRepositoryFacts)
+    return identity_doubt(facts, paper.title, paper.arxiv_id)
+
+
 def _status_rank(link: LinkFacts) -> int:
     if link.status in REACHABLE:
         return 2
@@ -229,6 +241,7 @@ def best_code_repo(paper: PaperFacts) -> LinkFacts | None:
         enumerate(repos),
         key=lambda item: (
             _status_rank(item[1]),
+            repository_doubt(paper, item[1]) is None,
             _completeness(item[1]),
             item[1].facts.get("stars") or 0,
             -item[0],
@@ -253,14 +266,21 @@ def unreachable_code_finding(
     """The finding of a code criterion when the best repository cannot be read, else None.
 
     No repository: fail. Best one rate limited / error / unchecked: unavailable. Best one
-    missing, private or blocked: fail.
+    missing, private or blocked: fail. Best one reachable but *suspect* (someone else's
+    repository under the cited name, checks.classify.identity): fail, with the reason.
     """
     repo = best_code_repo(paper)
     if repo is None:
         return make_finding(definition, Outcome.FAIL, 0.0, ["no code repository is linked"],
                             remediation)
     if repo.status in REACHABLE:
-        return None
+        doubt = repository_doubt(paper, repo)
+        if doubt is None:
+            return None
+        return make_finding(definition, Outcome.FAIL, 0.0,
+                            [f"{repo.url}: suspect: {doubt}", *choice_evidence(paper, repo)],
+                            "Check that the cited repository is the paper's; link the right "
+                            "one (`reprotrack link add`).", subject=repo.url)
     chosen = choice_evidence(paper, repo)
     if repo.status in INCONCLUSIVE:
         return make_finding(definition, Outcome.UNAVAILABLE, None,

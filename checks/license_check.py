@@ -15,6 +15,7 @@ from checks.common import (
     choice_evidence,
     describe_status,
     make_finding,
+    repository_doubt,
     unreachable_code_finding,
 )
 from tracker.links import LinkKind
@@ -81,7 +82,7 @@ def _fallback(paper: PaperFacts, evidence: list[str]) -> Finding | None:
 def check_license(paper: PaperFacts) -> Finding:
     """Classify the best code repository's license, else the Hub's or Zenodo's."""
     repo = best_code_repo(paper)
-    if repo is not None and repo.status in REACHABLE:
+    if repo is not None and repo.status in REACHABLE and repository_doubt(paper, repo) is None:
         return _finding(repo.facts.get("license_spdx"), repo, choice_evidence(paper, repo))
     early = unreachable_code_finding(DEFINITION, paper, REMEDIATION_NONE)
     assert early is not None

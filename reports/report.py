@@ -113,6 +113,10 @@ class PaperRow:
     links: tuple[LinkRow, ...]
     promise_unfulfilled: bool
     inconclusive: tuple[str, ...]
+    status: str | None = None  # complete | provisional | incomplete (None: before 0006)
+    coverage: float | None = None
+    withheld: str | None = None  # why the grade is withheld
+    warnings: tuple[str, ...] = ()  # e.g. a suspect repository
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,10 @@ def paper_row(paper: Paper, links: list[Link], observations: dict[int, Observati
             for link in links),
         promise_unfulfilled=bool(card.promise_unfulfilled) if card else False,
         inconclusive=tuple(findings.get("inconclusive") or ()),
+        status=card.status if card else None,
+        coverage=card.coverage if card else None,
+        withheld=findings.get("withheld"),
+        warnings=tuple(findings.get("warnings") or ()),
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from tracker.sources.base import LinkStatus
+from checks.classify.licenses import license_class
+from tracker.kernel import AVAILABLE
 from tracker.store.models import Link, ObservationRecord, Paper, ScorecardRecord
 from tracker.store.observations import latest_observations
 from tracker.store.papers import links_of, list_papers
@@ -19,13 +20,15 @@ COLUMNS = (
     "license", "license_class", "stars", "last_commit", "environment", "training_code",
     "evaluation_code", "weights_released", "data_released", "documentation",
     "versioned_release", "links_total", "links_ok", "promise_unfulfilled", "checked_at",
+    # honest scorecards: the weight share judged, and complete / provisional / incomplete
+    "coverage", "status",
 )
 #: Criteria exported as booleans: true = full marks, false = partial or none, empty = unknown.
 BOOLEAN_CRITERIA = (
     "environment", "training_code", "evaluation_code", "weights_released", "data_released",
     "documentation", "versioned_release",
 )
-_REACHABLE = {LinkStatus.OK, LinkStatus.MOVED, LinkStatus.GATED}
+_REACHABLE = AVAILABLE
 
 
 def iso_utc(value: datetime | str | None) -> str | None:
@@ -62,11 +65,13 @@ def paper_row(
         code_url=card.best_code_url,
         code_status=code_obs.status if code_obs else None,
         license=facts.get("license_spdx"),
-        license_class=facts.get("license_class"),
+        license_class=license_class(facts.get("license_spdx")) if code_obs else None,
         stars=facts.get("stars"),
         last_commit=facts.get("last_commit_at") or facts.get("pushed_at"),
         promise_unfulfilled=card.promise_unfulfilled,
         checked_at=iso_utc(card.created_at),
+        coverage=card.coverage,
+        status=card.status,
     )
     for name in BOOLEAN_CRITERIA:
         outcome = (criteria.get(name) or {}).get("outcome")

@@ -54,6 +54,7 @@ class ChangeKind(StrEnum):
     REPO_DELETED = "repo_deleted"
     MADE_PRIVATE = "made_private"
     RENAMED = "renamed"
+    REPO_REPLACED = "repo_replaced"
     ARCHIVED = "archived"
     UNARCHIVED = "unarchived"
     GATED = "gated"
@@ -146,6 +147,10 @@ def _link_changes(
     if now not in REACHABLE_STATUSES or was not in REACHABLE_STATUSES:
         return
     old, new = before.facts or {}, after.facts or {}
+    if old.get("node_id") and new.get("node_id") and old["node_id"] != new["node_id"]:
+        yield (ChangeKind.REPO_REPLACED, old["node_id"], new["node_id"],
+               f"{url} was replaced: a different repository (new GitHub id) now answers "
+               "under this name", "bad")
     if new.get("moved_to") and new.get("moved_to") != old.get("moved_to"):
         origin = old.get("moved_to") or link.target
         yield (ChangeKind.RENAMED, origin, new["moved_to"],

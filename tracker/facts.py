@@ -26,20 +26,22 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _last_conclusive(
-    session: Session, link_id: int, rows: list[ObservationRecord], since: datetime
+    session: Session, link_id: int, rows: list[ObservationRecord], since: datetime,
+    until: datetime | None = None,
 ) -> ObservationRecord | None:
-    """The newest conclusive observation of the link at or after `since`, if any."""
+    """The newest conclusive observation of the link in [since, until], if any."""
     for row in reversed(rows):
         if is_conclusive(row.status):
             return row if _aware(row.checked_at) >= since else None
-    return session.exec(
+    query = (
         select(ObservationRecord)
         .where(ObservationRecord.link_id == link_id)
         .where(col(ObservationRecord.status).in_([str(s) for s in CONCLUSIVE]))
         .where(ObservationRecord.checked_at >= since)
-        .order_by(col(ObservationRecord.id).desc())
-        .limit(1)
-    ).first()
+    )
+    if until is not None:
+        query = query.where(ObservationRecord.checked_at <= until)
+    return session.exec(query.order_by(col(ObservationRecord.id).desc()).limit(1)).first()
 
 
 def paper_facts(
@@ -49,30 +51,35 @@ def paper_facts(
     *,
     last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
     now: datetime | None = None,
+    as_of: datetime | None = None,
 ) -> PaperFacts:
     """The paper's latest facts: each link with its newest observation and recent statuses.
 
-    Only active links count: candidates and links a user removed are never scored.
+    Only active links count: candidates and links a user removed are never scored. With
+    `as_of`, the facts are those that stood then: links added later and observations made
+    later are left out (how `rescore` re-judges an old scorecard).
     """
-    since = (now or datetime.now(UTC)) - timedelta(days=last_known_days)
+    if as_of is not None:
+        as_of = _aware(as_of)
+    since = (as_of or now or datetime.now(UTC)) - timedelta(days=last_known_days)
     link_facts = []
     for link in links:
         if link.state != LinkState.ACTIVE:
             continue
+        if as_of is not None and _aware(link.created_at) > as_of:
+            continue
+        query = select(ObservationRecord).where(ObservationRecord.link_id == link.id)
+        if as_of is not None:
+            query = query.where(ObservationRecord.checked_at <= as_of)
         rows = list(
-            session.exec(
-                select(ObservationRecord)
-                .where(ObservationRecord.link_id == link.id)
-                .order_by(col(ObservationRecord.id).desc())
-                .limit(HISTORY_WINDOW)
-            )
+            session.exec(query.order_by(col(ObservationRecord.id).desc()).limit(HISTORY_WINDOW))
         )
         rows.reverse()
         latest = rows[-1] if rows else None
         judged, as_of, set_aside = latest, None, None
         if latest is not None and not is_conclusive(latest.status) and last_known_days > 0:
             assert link.id is not None
-            earlier = _last_conclusive(session, link.id, rows, since)
+            earlier = _last_conclusive(session, link.id, rows, since, as_of)
             if earlier is not None:
                 judged, as_of, set_aside = earlier, _aware(earlier.checked_at), latest.status
         link_facts.append(
@@ -89,5 +96,6 @@ def paper_facts(
             )
         )
     return PaperFacts(
-        title=paper.title or "", abstract=paper.abstract or "", links=tuple(link_facts)
+        title=paper.title or "", abstract=paper.abstract or "", links=tuple(link_facts),
+        arxiv_id=paper.arxiv_id or "",
     )

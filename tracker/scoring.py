@@ -20,7 +20,7 @@ from typing import Any
 
 from checks import CRITERIA
 from checks.base import CHECKLIST_ITEMS, UNSCORED_OUTCOMES, Finding, Outcome, PaperFacts
-from checks.common import AVAILABLE, best_code_repo
+from checks.common import AVAILABLE, best_code_repo, code_repos, repository_doubt
 from checks.promises import promise_unfulfilled
 from tracker.advice import what_to_do
 from tracker.errors import ConfigError
@@ -83,6 +83,7 @@ class Scorecard:
     withheld: str | None = None
     not_checked: list[str] = field(default_factory=list)
     last_known: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     promise_unfulfilled: bool = False
     promise_evidence: list[str] = field(default_factory=list)
     best_code_url: str | None = None
@@ -248,6 +249,8 @@ def score_paper(paper: PaperFacts, weights: Mapping[str, float] = DEFAULT_WEIGHT
         last_known=[f"{link.url}: latest look {link.latest_status}; judged on the last "
                     f"conclusive one, of {link.as_of:%Y-%m-%d} ({link.status})"
                     for link in paper.links if link.as_of is not None],
+        warnings=[f"suspect repository {link.url}: {doubt}" for link in code_repos(paper)
+                  if (doubt := repository_doubt(paper, link)) is not None],
         promise_unfulfilled=flagged,
         promise_evidence=promise_evidence,
         best_code_url=repo.url if repo is not None else None,
@@ -284,6 +287,7 @@ def to_json(scorecard: Scorecard) -> dict[str, Any]:
         "withheld": scorecard.withheld,
         "not_checked": list(scorecard.not_checked),
         "last_known": list(scorecard.last_known),
+        "warnings": list(scorecard.warnings),
         "promise_unfulfilled": scorecard.promise_unfulfilled,
         "best_code_url": scorecard.best_code_url,
         "reported": {

@@ -29,7 +29,17 @@ research-only and custom earn 0.5; none earns 0.0.
 
 from __future__ import annotations
 
+import functools
 import re
+
+from license_expression import (
+    AND,
+    OR,
+    ExpressionError,
+    LicenseSymbol,
+    LicenseWithExceptionSymbol,
+    Licensing,
+)
 
 PERMISSIVE = "permissive"
 COPYLEFT = "copyleft"
@@ -125,8 +135,54 @@ def normalise_license_id(identifier: str | None) -> str:
     return normalised
 
 
+# Ranking used to combine the parts of an SPDX expression: OR lets the user pick the most
+# open alternative, AND binds them to the most restrictive part.
+_OPENNESS = (NONE, NON_COMMERCIAL, CUSTOM, COPYLEFT, PERMISSIVE)
+_EXPRESSION_WORDS = re.compile(r"\s(OR|AND|WITH)\s|[()]", re.IGNORECASE)
+_LICENSING = Licensing()
+
+
+def _is_expression(identifier: str) -> bool:
+    return bool(_EXPRESSION_WORDS.search(identifier))
+
+
+@functools.lru_cache(maxsize=1024)
+def _expression_class(expression: str) -> str | None:
+    """The class of an SPDX expression (OR: the most open part, AND: the most restrictive;
+    ``X WITH exception``: X's class), or None when it does not parse."""
+    try:
+        parsed = _LICENSING.parse(expression)
+    except ExpressionError:
+        return None
+
+    def walk(node: object) -> str:
+        if isinstance(node, LicenseWithExceptionSymbol):
+            return _symbol_class(node.license_symbol.key)
+        if isinstance(node, LicenseSymbol):
+            return _symbol_class(node.key)
+        parts = [walk(arg) for arg in getattr(node, "args", ())]
+        if not parts:
+            return CUSTOM
+        if isinstance(node, OR):
+            return max(parts, key=_OPENNESS.index)
+        if isinstance(node, AND):
+            return min(parts, key=_OPENNESS.index)
+        return CUSTOM
+
+    return walk(parsed)
+
+
 def license_class(identifier: str | None) -> str:
-    """Return the rubric class of a licence identifier: one of :data:`LICENSE_CLASSES`."""
+    """Return the rubric class of a licence identifier or SPDX expression (``Apache-2.0 OR
+    MIT``, ``GPL-2.0-only WITH Classpath-exception-2.0``): one of :data:`LICENSE_CLASSES`."""
+    if identifier and _is_expression(identifier.strip()):
+        found = _expression_class(identifier.strip())
+        if found is not None:
+            return found
+    return _symbol_class(identifier)
+
+
+def _symbol_class(identifier: str | None) -> str:
     normalised = normalise_license_id(identifier)
     if normalised in NO_LICENSE_IDS:
         return NONE
@@ -162,3 +218,53 @@ def license_credit(identifier: str | None) -> float:
     if is_osi_approved(identifier) or is_open_data_license(identifier):
         return 1.0
     return CREDIT_BY_CLASS[license_class(identifier)]
+
+
+def canonical_license(identifier: str | None) -> str | None:
+    """An SPDX id or expression in SPDX's own spelling (``apache-2.0`` -> ``Apache-2.0``,
+    ``mit or apache-2.0`` -> ``MIT OR Apache-2.0``); others as a named ``LicenseRef-``."""
+    if identifier is None or normalise_license_id(identifier) in NO_LICENSE_IDS:
+        return None
+    text = identifier.strip()
+    if text.upper() == "NOASSERTION":
+        return "NOASSERTION"
+    spdx = _spdx_keys()
+    try:
+        parsed = _LICENSING.parse(text)
+    except ExpressionError:
+        parsed = None
+    if parsed is not None:
+        rendered = _render(parsed, spdx)
+        if rendered is not None:
+            return rendered
+    return "LicenseRef-" + re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-")
+
+
+def _render(node: object, spdx: dict[str, str]) -> str | None:
+    if isinstance(node, LicenseWithExceptionSymbol):
+        name = _render(node.license_symbol, spdx)
+        return f"{name} WITH {node.exception_symbol.key}" if name else None
+    if isinstance(node, LicenseSymbol):
+        key = node.key
+        known = spdx.get(key.lower())
+        return known if known else "LicenseRef-" + re.sub(r"[^A-Za-z0-9.-]+", "-", key).strip("-")
+    parts = [_render(arg, spdx) for arg in getattr(node, "args", ())]
+    if not parts or any(p is None for p in parts):
+        return None
+    word = " OR " if isinstance(node, OR) else " AND "
+    return word.join(f"({p})" if (" OR " in p or " AND " in p) else p  # type: ignore[operator]
+                     for p in parts)  # type: ignore[misc]
+
+
+@functools.lru_cache(maxsize=1)
+def _spdx_keys() -> dict[str, str]:
+    """Lowercase SPDX id -> SPDX's spelling, from license-expression's bundled SPDX list."""
+    from license_expression import get_spdx_licensing
+
+    licensing = get_spdx_licensing()
+    keys: dict[str, str] = {}
+    for symbol in licensing.known_symbols.values():
+        keys[symbol.key.lower()] = symbol.key
+        for alias in getattr(symbol, "aliases", ()) or ():
+            keys.setdefault(str(alias).lower(), symbol.key)
+    return keys

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli.audit_cmd import audit_command
+from tracker.cli.audits_cmd import audits_command
 from tracker.cli.check_cmd import check_command
 from tracker.cli.context import AppContext
 from tracker.cli.discovery_cmd import confirm_command, link_app
@@ -14,6 +15,7 @@ from tracker.cli.export_cmd import export_command
 from tracker.cli.import_cmd import import_command
 from tracker.cli.papers_cmd import papers_command
 from tracker.cli.report_cmd import report_command
+from tracker.cli.rescore_cmd import rescore_command
 from tracker.cli.schedule_cmd import schedule_command
 
 app = typer.Typer(
@@ -54,5 +56,7 @@ app.command("export")(export_command)
 app.add_typer(link_app, name="link")
 app.command("confirm")(confirm_command)
 app.command("audit")(audit_command)
+app.command("audits")(audits_command)
+app.command("rescore")(rescore_command)
 app.command("report")(report_command)
 app.command("schedule")(schedule_command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -11,25 +12,28 @@ from tracker.scoring import Scorecard, to_json
 from tracker.store.models import ScorecardRecord
 
 
+def scorecard_values(scorecard: Scorecard) -> dict[str, Any]:
+    """The stored columns of a scorecard (all but its paper, audit and time)."""
+    data = to_json(scorecard)
+    return {
+        "score": scorecard.score,
+        "grade": scorecard.grade,
+        "coverage": round(scorecard.coverage, 4),
+        "status": str(scorecard.status),
+        "checklist": scorecard.checklist,
+        "promise_unfulfilled": scorecard.promise_unfulfilled,
+        "best_code_url": scorecard.best_code_url,
+        "weights": dict(scorecard.weights),
+        "findings": data,
+        "figures": dict(data.get("reported") or {}),
+    }
+
+
 def save_scorecard(
     session: Session, paper_id: int, scorecard: Scorecard, *, audit_id: int | None = None
 ) -> ScorecardRecord:
     """Append a paper's scorecard; the full findings are kept so the score can be explained."""
-    data = to_json(scorecard)
-    row = ScorecardRecord(
-        paper_id=paper_id,
-        audit_id=audit_id,
-        score=scorecard.score,
-        grade=scorecard.grade,
-        coverage=round(scorecard.coverage, 4),
-        status=str(scorecard.status),
-        checklist=scorecard.checklist,
-        promise_unfulfilled=scorecard.promise_unfulfilled,
-        best_code_url=scorecard.best_code_url,
-        weights=dict(scorecard.weights),
-        findings=data,
-        figures=dict(data.get("reported") or {}),
-    )
+    row = ScorecardRecord(paper_id=paper_id, audit_id=audit_id, **scorecard_values(scorecard))
     session.add(row)
     return row
 

@@ -87,3 +87,34 @@ def test_open_data_license(identifier: str | None, expected: bool) -> None:
 ])
 def test_license_credit(identifier: str | None, credit: float) -> None:
     assert license_credit(identifier) == credit
+
+
+# ---- SPDX expressions (license-expression) ------------------------------------------------
+
+import pytest  # noqa: E402
+
+from checks.classify.licenses import canonical_license, license_class, license_credit  # noqa: E402
+
+
+@pytest.mark.parametrize(("expression", "expected_class", "credit"), [
+    ("Apache-2.0 OR MIT", "permissive", 1.0),  # the user may pick either: the most open
+    ("MIT AND CC-BY-NC-4.0", "non_commercial", 0.5),  # both bind: the most restrictive
+    ("GPL-2.0-only WITH Classpath-exception-2.0", "copyleft", 1.0),
+    ("(CC-BY-NC-4.0 OR MIT) AND GPL-3.0", "copyleft", 1.0),
+    ("MIT OR", "custom", 0.5),  # not an expression: an unknown identifier
+])
+def test_spdx_expressions_are_classified_by_their_parts(
+    expression: str, expected_class: str, credit: float
+) -> None:
+    assert license_class(expression) == expected_class
+    assert license_credit(expression) == credit
+
+
+@pytest.mark.parametrize(("raw", "canonical"), [
+    ("apache-2.0", "Apache-2.0"), ("mit or apache-2.0", "MIT OR Apache-2.0"),
+    ("openrail", "LicenseRef-openrail"), ("llama3.1", "LicenseRef-llama3.1"),
+    ("unknown", None), (None, None), ("NOASSERTION", "NOASSERTION"),
+])
+def test_licenses_are_written_as_spdx_or_named_license_refs(raw: str | None,
+                                                            canonical: str | None) -> None:
+    assert canonical_license(raw) == canonical

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from tracker.cli.main import app
 
-COMMANDS = ["import", "papers", "check", "export", "confirm", "audit", "report", "schedule",
-            "link"]
+COMMANDS = ["import", "papers", "check", "export", "confirm", "audit", "audits", "rescore",
+            "report", "schedule", "link"]
 
 
 def test_every_command_is_listed_with_its_help() -> None:

@@ -1,0 +1,39 @@
+"""`reprotrack rescore`: re-judge the stored observations, without a single request."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from tracker.cli.context import app_context, reports_errors
+from tracker.rescoring import rescore
+
+JSON_SCHEMA_VERSION = 1
+
+
+@reports_errors
+def rescore_command(
+    ctx: typer.Context,
+    audit: Annotated[
+        int | None,
+        typer.Option("--audit", help="Only this audit's scorecards (default: every scorecard)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Re-judge stored scorecards from their stored observations (after an upgrade or a
+    change of weights); no service is asked anything."""
+    app = app_context(ctx)
+    settings = app.settings
+    summary = rescore(app.engine, settings.scoring.weights, audit_id=audit,
+                      last_known_days=settings.scoring.last_known_days)
+    if as_json:
+        typer.echo(json.dumps({"schema_version": JSON_SCHEMA_VERSION, "audit": audit,
+                               "scorecards": summary.scorecards,
+                               "grade_changed": summary.grade_changed,
+                               "status_changed": summary.status_changed}))
+        return
+    app.out.print(f"rescored {summary.scorecards} scorecard(s): {summary.grade_changed} changed "
+                  f"grade, {summary.status_changed} changed status (no request was made)",
+                  markup=False, highlight=False)

@@ -1,4 +1,4 @@
-"""How many GitHub requests checking N repositories costs, by path (REST, ETags, GraphQL).
+"""How many GitHub requests and rate-limit units checking N repositories costs, by path.
 
 Run: `python -m benchmarks.github_requests [--repos 11 100]`. The repositories are served by
 the loopback fake GitHub (tests/fakes), which applies GitHub's rate-limit rules: 60 REST
@@ -64,11 +64,14 @@ def _run(count: int, path: str) -> list[dict[str, Any]]:
         previous = None
         for run in ("first run", "second run, unchanged"):
             before, before_304 = source.ledger.total("github"), source.ledger.not_modified["github"]
+            units_before = _units(fake, token)
             seen = _observe(source, links, batched, previous)
             requests = source.ledger.total("github") - before
+            units = _units(fake, token) - units_before
             rows.append({
                 "repositories": count, "path": path, "run": run, "requests": requests,
                 "per_repository": round(requests / count, 3),
+                "units": units, "units_per_repository": round(units / count, 3),
                 "304s": source.ledger.not_modified["github"] - before_304,
                 "ok": sum(o.status in (LinkStatus.OK, LinkStatus.MOVED) for o in seen.values()),
                 "rate_limited": sum(o.status == LinkStatus.RATE_LIMITED for o in seen.values()),
@@ -77,6 +80,12 @@ def _run(count: int, path: str) -> list[dict[str, Any]]:
         return rows
     finally:
         fake.stop()
+
+
+def _units(fake: FakeGitHub, token: str | None) -> int:
+    """Rate-limit units spent so far, as GitHub counts them: REST requests (a 304 is free
+    only with a token) plus GraphQL points."""
+    return fake.window(token, "core").used + fake.window(token, "graphql").used
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -88,8 +97,8 @@ def main(argv: list[str] | None = None) -> None:
     for count in args.repos:
         for path in PATHS:
             rows.extend(_run(count, path))
-    header = ("repositories", "path", "run", "requests", "per_repository", "304s", "ok",
-              "rate_limited")
+    header = ("repositories", "path", "run", "requests", "per_repository", "units",
+              "units_per_repository", "304s", "ok", "rate_limited")
     print(" | ".join(header))
     for row in rows:
         print(" | ".join(str(row[h]) for h in header))

@@ -326,3 +326,27 @@ def test_audits_are_listed_with_their_service_health(fake_github: FakeGitHub,
     assert listed["status"] == "completed" and listed["services"]["github"]["healthy"]
     with Session(engine) as session:
         assert session.exec(select(Audit).where(col(Audit.id) == listed["id"])).one()
+
+
+def test_a_service_dying_in_the_middle_of_an_audit_withholds_instead_of_failing(
+    fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    for i in range(10):
+        fake_github.add_repo("lab", f"r{i}", readme=README.format(name=i), tree=FULL_TREE,
+                             license_spdx="MIT")
+    engine = open_store(f"sqlite:///{tmp_path}/t.db")
+    ids = add_papers(engine, [(f"Paper {i}", None, [f"https://github.com/lab/r{i}"])
+                              for i in range(10)])
+
+    def die_after_the_first_chunk(progress) -> None:  # type: ignore[no-untyped-def]
+        if progress.chunk_done and progress.papers_done == 5:
+            fake_github.server.faults.fail_next = 10_000
+
+    done = run_audit(engine, sources(fake_github), DEFAULT_WEIGHTS, chunk_size=5,
+                     progress=die_after_the_first_chunk)
+
+    cards = cards_of(engine, done.id)
+    assert done.status == "degraded"
+    assert [cards[i].grade is not None for i in ids] == [True] * 5 + [False] * 5
+    assert all(cards[i].status == "incomplete" for i in ids[5:])
+    assert not any(cards[i].grade == "F" for i in ids)  # an outage is never a failing grade

@@ -18,6 +18,7 @@ from typing import Any
 
 from checks.base import CriterionDefinition, Finding, LinkFacts, Outcome, PaperFacts
 from checks.classify import AssetInventory, FileInventory, classify_assets, classify_paths
+from checks.classify.artefact_links import LinkContext, links_in_markdown
 from checks.classify.identity import identity_doubt
 from checks.classify.readme import analyse_readme
 from tracker.kernel import (
@@ -120,6 +121,23 @@ def readme_analysis(link: LinkFacts) -> dict[str, Any] | None:
 @functools.lru_cache(maxsize=256)
 def _analyse(text: str) -> dict[str, Any]:
     return analyse_readme(text)
+
+
+def readme_text(link: LinkFacts) -> str | None:
+    """The repository's README text as stored (None: no README, or facts v1 without text)."""
+    readme = read_text(link.facts.get("readme"))
+    return readme.text if readme is not None else None
+
+
+def readme_links(link: LinkFacts) -> tuple[LinkContext, ...]:
+    """Every link of the repository's README with its context (checks.classify.artefact_links)."""
+    text = readme_text(link)
+    return _links_in_markdown(text) if text else ()
+
+
+@functools.lru_cache(maxsize=256)
+def _links_in_markdown(text: str) -> tuple[LinkContext, ...]:
+    return tuple(links_in_markdown(text))
 
 
 # id(LinkFacts) -> its inventory, for as long as that LinkFacts lives. Every criterion asks for

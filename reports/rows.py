@@ -22,6 +22,8 @@ COLUMNS = (
     "versioned_release", "links_total", "links_ok", "promise_unfulfilled", "checked_at",
     # honest scorecards: the weight share judged, and complete / provisional / incomplete
     "coverage", "status",
+    # release contents: each artefact's license, their conflicts, unconfirmed artefacts
+    "weights_license", "data_license", "license_conflicts", "candidates",
 )
 #: Criteria exported as booleans: true = full marks, false = partial or none, empty = unknown.
 BOOLEAN_CRITERIA = (
@@ -48,8 +50,11 @@ def paper_row(
 ) -> dict[str, Any]:
     """A paper's row: None where a value is unknown (never checked stays empty, not zero)."""
     row: dict[str, Any] = dict.fromkeys(COLUMNS)
+    active = [link for link in links if link.state == "active"]
     row.update(paper_id=paper.id, title=paper.title, arxiv_id=paper.arxiv_id,
-               links_total=len(links))
+               links_total=len(active),
+               candidates=sum(1 for link in links if link.state == "candidate"))
+    links = active
     if card is None:
         return row
     observed = [observations[link.id] for link in links if link.id in observations]
@@ -73,6 +78,9 @@ def paper_row(
         coverage=card.coverage,
         status=card.status,
     )
+    licenses = (card.findings or {}).get("licenses") or {}
+    row.update(weights_license=licenses.get("weights"), data_license=licenses.get("data"),
+               license_conflicts="; ".join(licenses.get("conflicts") or []) or None)
     for name in BOOLEAN_CRITERIA:
         outcome = (criteria.get(name) or {}).get("outcome")
         row[name] = {"pass": True, "partial": False, "fail": False}.get(outcome or "")
@@ -83,7 +91,7 @@ def export_rows(session: Session) -> list[dict[str, Any]]:
     """Every stored paper's row, in paper order."""
     papers = list_papers(session)
     ids = [p.id for p in papers if p.id is not None]
-    grouped = links_of(session, ids)
+    grouped = links_of(session, ids, states=None)
     observations = latest_observations(session, [l.id for ls in grouped.values() for l in ls if l.id])
     cards = latest_scorecards(session, ids)
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from checks.base import LinkFacts, PaperFacts
-from checks.classify import analyse_readme
+from tracker.kernel import text_fact
 
 REPO_URL = "https://github.com/lab/method"
 
@@ -59,8 +59,8 @@ def tree(*paths: str, size: int = 2_000) -> list[dict[str, Any]]:
 
 
 def readme_facts(text: str, path: str = "README.md") -> dict[str, Any]:
-    """README facts as the GitHub source records them (analysed by the real rules)."""
-    return {"path": path, **analyse_readme(text)}
+    """README facts as the GitHub source records them: the text (judged when scored)."""
+    return text_fact(path, len(text), text)
 
 
 def github(

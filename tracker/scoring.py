@@ -20,6 +20,7 @@ from typing import Any
 
 from checks import CRITERIA
 from checks.base import CHECKLIST_ITEMS, UNSCORED_OUTCOMES, Finding, Outcome, PaperFacts
+from checks.artefact_licenses import artefact_licenses
 from checks.common import AVAILABLE, best_code_repo, code_repos, repository_doubt
 from checks.promises import promise_unfulfilled
 from tracker.advice import what_to_do
@@ -84,6 +85,10 @@ class Scorecard:
     not_checked: list[str] = field(default_factory=list)
     last_known: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    code_license: str | None = None
+    weights_license: str | None = None
+    data_license: str | None = None
+    license_conflicts: list[str] = field(default_factory=list)
     promise_unfulfilled: bool = False
     promise_evidence: list[str] = field(default_factory=list)
     best_code_url: str | None = None
@@ -231,6 +236,7 @@ def score_paper(paper: PaperFacts, weights: Mapping[str, float] = DEFAULT_WEIGHT
     score = weighted_score(findings, weights)
     status, withheld, coverage, bounds = judge_status(findings, weights, score)
     flagged, promise_evidence = promise_unfulfilled(paper)
+    licenses = artefact_licenses(paper)
     repo = best_code_repo(paper)
     repo_facts = repo.facts if repo is not None and repo.status in AVAILABLE else {}
     return Scorecard(
@@ -251,6 +257,10 @@ def score_paper(paper: PaperFacts, weights: Mapping[str, float] = DEFAULT_WEIGHT
                     for link in paper.links if link.as_of is not None],
         warnings=[f"suspect repository {link.url}: {doubt}" for link in code_repos(paper)
                   if (doubt := repository_doubt(paper, link)) is not None],
+        code_license=licenses.code,
+        weights_license=licenses.weights,
+        data_license=licenses.data,
+        license_conflicts=licenses.conflicts,
         promise_unfulfilled=flagged,
         promise_evidence=promise_evidence,
         best_code_url=repo.url if repo is not None else None,
@@ -289,6 +299,10 @@ def to_json(scorecard: Scorecard) -> dict[str, Any]:
         "last_known": list(scorecard.last_known),
         "warnings": list(scorecard.warnings),
         "promise_unfulfilled": scorecard.promise_unfulfilled,
+        "promise_evidence": list(scorecard.promise_evidence),
+        "licenses": {"code": scorecard.code_license, "weights": scorecard.weights_license,
+                     "data": scorecard.data_license,
+                     "conflicts": list(scorecard.license_conflicts)},
         "best_code_url": scorecard.best_code_url,
         "reported": {
             "stars": scorecard.stars,

@@ -23,11 +23,14 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from checks.classify.artefact_links import LinkContext
+from checks.classify.attribution import PaperIdentity, judge_link
 from tracker.config import DiscoverySettings, Settings
 from tracker.discovery.hf_papers import index_findings
 from tracker.discovery.identify import Identification, PaperView, arxiv_entry, identify
 from tracker.discovery.pages import is_code_repository, is_project_page, linked_from, prefetch
 from tracker.discovery.rules import (
+    CONFIDENCE,
     HUB_KINDS,
     IDENTITY_KINDS,
     RECORD_KINDS,
@@ -258,6 +261,41 @@ def _owners(links: list[Link], organisation: str | None = None) -> set[str]:
     return owners_of(((l.kind, l.target, l.host) for l in links), organisation)
 
 
+def _identity(engine: Engine, paper_id: int, links: list[Link]) -> PaperIdentity:
+    """The paper's owners (as `_owners`) and names: its repositories' and project's."""
+    with Session(engine) as session:
+        paper = session.get(Paper, paper_id)
+    names = [link.target.split("/", 1)[1] for link in links
+             if link.kind == LinkKind.GITHUB_REPO and "/" in link.target]
+    title = (paper.title or "") if paper is not None else ""
+    project, colon, _ = title.partition(":")
+    if colon and len(project.split()) <= 3:
+        names.append(project.strip())
+    return PaperIdentity.of(_owners(links), names)
+
+
+def _artefact_proposals(
+    contexts: Iterable[LinkContext], provenance: str, identity: PaperIdentity
+) -> list[Proposal]:
+    """Weights and data a README or page links, by the attribution rules
+    (checks.classify.attribution): released with high confidence counts at once, medium
+    waits for a user as a candidate, third-party inputs and other links are left out."""
+    active, candidate = CONFIDENCE[provenance]
+    proposals: dict[str, Proposal] = {}
+    for context in contexts:
+        if context.placeholder is not None:
+            continue
+        link = normalise_url(context.url)
+        if link is None or link.kind in IDENTITY_KINDS or link.kind == LinkKind.GITHUB_REPO:
+            continue
+        judged = judge_link(context, link, identity)
+        if judged.counts:
+            proposals[link.url] = Proposal(link, provenance, LinkState.ACTIVE, active)
+        elif judged.candidate and link.url not in proposals:
+            proposals[link.url] = Proposal(link, provenance, LinkState.CANDIDATE, candidate)
+    return list(proposals.values())
+
+
 def _normalised(urls: Iterable[str]) -> list[NormalisedLink]:
     found = [normalise_url(url) for url in urls]
     return [link for link in found if link is not None and link.kind not in IDENTITY_KINDS]
@@ -309,11 +347,15 @@ def _page_step(
     """Code, weights and data linked from the paper's project pages (one hop)."""
     links = _active_links(engine, paper_id)
     owners = _owners(links)
+    identity = _identity(engine, paper_id, links)
     proposals: list[Proposal] = []
     for page in filter(is_project_page, links):
         read = linked_from(engine, sources, page, audit_id=audit_id)
         if read.observation is not None and page.id is not None:
             summary.observed[page.id] = read.observation
+        # Files and shares (Drive, Zenodo ...) the page releases, judged in their context.
+        proposals += [p for p in _artefact_proposals(read.contexts, "project-page", identity)
+                      if p.link.kind not in HUB_KINDS and p.link.kind not in RECORD_KINDS]
         wanted = [
             link for link in _normalised(read.urls)
             if (link.kind == LinkKind.GITHUB_REPO and not is_site_repository(link))
@@ -340,11 +382,15 @@ def _readme_step(
     links = _active_links(engine, paper_id)
     owners = _owners(links)
     proposals: list[Proposal] = []
+    identity = _identity(engine, paper_id, links)
     for repository in filter(is_code_repository, links):
         read = linked_from(engine, sources, repository, audit_id=audit_id)
         if read.observation is not None and repository.id is not None:
             summary.observed[repository.id] = read.observation
-        proposals += [
+        if read.contexts:
+            proposals += _artefact_proposals(read.contexts, "readme", identity)
+            continue
+        proposals += [  # facts v1: the README's links without their context
             judge(link, "readme", owners) for link in _normalised(read.urls)
             if link.kind in HUB_KINDS or link.kind in RECORD_KINDS
         ]

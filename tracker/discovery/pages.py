@@ -9,11 +9,12 @@ the check that follows need not fetch it again). No page found by a hop is itsel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from checks.classify.artefact_links import LinkContext, links_in_html, links_in_markdown
 from checks.classify.readme import analyse_readme
 from tracker.kernel import read_text
 from tracker.links import LinkKind
@@ -30,10 +31,15 @@ _READABLE = frozenset({LinkStatus.OK, LinkStatus.MOVED})
 
 @dataclass
 class PageLinks:
-    """The URLs one page or README links, and the observation made to read them, if any."""
+    """The URLs one page or README links, and the observation made to read them, if any.
+
+    `contexts` holds each link with its context (heading path, table row, sentence, badge)
+    when the page's or README's text was stored (facts v2); attribution reads them.
+    """
 
     urls: list[str]
     observation: Observation | None = None
+    contexts: list[LinkContext] = field(default_factory=list)
 
 
 def is_project_page(link: Link) -> bool:
@@ -102,8 +108,9 @@ def linked_from(
         row = latest_observations(session, [link.id]).get(link.id)
     if row is not None:
         previous = as_observation(row)
-        urls = _urls(link, previous.facts) if previous.status in _READABLE else None
-        return PageLinks(urls or [])
+        readable = previous.status in _READABLE
+        urls = _urls(link, previous.facts) if readable else None
+        return PageLinks(urls or [], None, _contexts(link, previous.facts) if readable else [])
     source = sources.source_for(link.kind)
     if source is None:
         return PageLinks([])
@@ -111,4 +118,17 @@ def linked_from(
     with transaction(engine) as session:
         record_observation(session, link.id, observation, audit_id=audit_id)
     readable = observation.status in _READABLE
-    return PageLinks((_urls(link, observation.facts) if readable else None) or [], observation)
+    return PageLinks((_urls(link, observation.facts) if readable else None) or [], observation,
+                     _contexts(link, observation.facts) if readable else [])
+
+
+def _contexts(link: Link, facts: dict[str, object]) -> list[LinkContext]:
+    """Every link of the stored README or page text, with its context ([] without text)."""
+    if link.kind == LinkKind.GITHUB_REPO:
+        readme = read_text(facts.get("readme"))
+        return links_in_markdown(readme.text) if readme is not None and readme.text else []
+    page = read_text(facts.get("html"))
+    if page is None or not page.text:
+        return []
+    base = facts.get("final_url") or link.url
+    return links_in_html(page.text, str(base))

@@ -17,7 +17,8 @@ MISSING; 401/403 -> PRIVATE. Zenodo is counted in the ledger as service "zenodo"
 
 Facts keys of a page: `url` (asked), `final_url`, `status_code`, `redirects` (list of
 `{"status", "url", "location"}`), `content_type`, `content_length` (header, else bytes
-read), `body_truncated` (bool), `title` (HTML only, else None), `outbound_links` (HTML
+read), `body_truncated` (bool), `html` (HTML only: {path: the URL, size, text capped at
+64,000 characters, truncated}), `title` (HTML only, else None), `outbound_links` (HTML
 only: absolute http(s) URLs of `<a href>`, fragment dropped, de-duplicated, at most 500).
 Facts keys of a Zenodo record: `record_id`, `title`, `doi`, `publication_date`,
 `access_right`, `embargo_date`, `license` (Zenodo license id, e.g. "cc-by-4.0"),
@@ -32,6 +33,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import requests
 
+from tracker.kernel import text_fact
 from tracker.links import LinkKind
 from tracker.sources.base import (
     LinkStatus,
@@ -246,10 +248,13 @@ class WebSource(SingleLinkSource):
         if facts["content_length"] is None:
             facts["content_length"] = len(body)
         parser = _PageParser(base_url)
-        parser.feed(body.decode(response.encoding or "utf-8", errors="replace"))
+        text = body.decode(response.encoding or "utf-8", errors="replace")
+        parser.feed(text)
         parser.close()
         facts["title"] = parser.title
         facts["outbound_links"] = parser.links
+        # The page itself (capped), so what its links are is judged by checks/ in context.
+        facts["html"] = text_fact(base_url, len(body), text)
 
     # -- Zenodo ----------------------------------------------------------------
     def _observe_zenodo(

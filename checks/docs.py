@@ -6,6 +6,7 @@ committed page with :func:`render_scorecard_docs`.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -184,7 +185,33 @@ def render_scorecard_docs(weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> str
     lines = [*_intro(), *_scoring(weights), *_summary(weights)]
     for definition in _definitions():
         lines += _criterion_section(definition, weights[definition.id])
+    lines += _release_contents()
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _docstring(module: object) -> list[str]:
+    """A module's docstring, its first line as a lead, as Markdown lines."""
+    text = inspect.cleandoc(getattr(module, "__doc__", "") or "")
+    return [*text.replace("``", "`").splitlines(), ""]
+
+
+def _release_contents() -> list[str]:
+    """Where weights and data are found, whose they are, promises and per-artefact licenses."""
+    from checks import artefact_licenses
+    from checks.classify import artefact_links, attribution, identity, promises_in_readme
+
+    lines = ["## Release contents: where weights and data are found", "",
+             "Weights and data count wherever the paper released them. READMEs and project "
+             "pages are read with their context, each link judged by the rules below; "
+             "high-confidence artefacts count at once, medium ones are listed as unconfirmed "
+             "candidates (`reprotrack confirm`), third-party inputs never count.", ""]
+    for title, module in (("Reading links in context", artefact_links),
+                          ("What a link is, and whose", attribution),
+                          ("Promises and placeholders", promises_in_readme),
+                          ("Each artefact's license", artefact_licenses),
+                          ("Is the cited repository the paper's?", identity)):
+        lines += [f"### {title}", "", *_docstring(module)]
+    return lines
 
 
 def missing_definition_parts(definition: CriterionDefinition) -> list[str]:

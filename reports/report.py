@@ -94,6 +94,13 @@ class LinkRow:
     url: str
     kind: str
     status: str  # LinkStatus value, "unchecked" when never observed
+    provenance: str = "abstract"  # where the link was found (readme, project-page ...)
+
+    @property
+    def dead_in_readme(self) -> bool:
+        """A README's or project page's artefact link that answers missing, private, blocked."""
+        return self.provenance in ("readme", "project-page") and self.status in (
+            "missing", "private", "blocked")
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,8 @@ class PaperRow:
     coverage: float | None = None
     withheld: str | None = None  # why the grade is withheld
     warnings: tuple[str, ...] = ()  # e.g. a suspect repository
+    candidates: tuple[str, ...] = ()  # unconfirmed artefacts found (not scored)
+    licenses: dict[str, Any] | None = None  # code / weights / data licenses and conflicts
 
 
 @dataclass(frozen=True)
@@ -205,14 +214,16 @@ def paper_row(paper: Paper, links: list[Link], observations: dict[int, Observati
         stars=reported.get("stars"),
         links=tuple(
             LinkRow(link.url, link.kind, observations[link.id].status
-                    if link.id in observations else str(LinkStatus.UNCHECKED))
-            for link in links),
+                    if link.id in observations else str(LinkStatus.UNCHECKED), link.provenance)
+            for link in links if link.state == "active"),
         promise_unfulfilled=bool(card.promise_unfulfilled) if card else False,
         inconclusive=tuple(findings.get("inconclusive") or ()),
         status=card.status if card else None,
         coverage=card.coverage if card else None,
         withheld=findings.get("withheld"),
         warnings=tuple(findings.get("warnings") or ()),
+        candidates=tuple(link.url for link in links if link.state == "candidate"),
+        licenses=findings.get("licenses"),
     )
 
 
@@ -279,7 +290,7 @@ def build_report(session: Session, audit_id: int, *,
     audit = get_audit(session, audit_id)
     paper_ids = audit_paper_ids(session, audit)
     papers = {p.id: p for p in session.exec(select(Paper).where(col(Paper.id).in_(paper_ids)))}
-    grouped = links_of(session, paper_ids)
+    grouped = links_of(session, paper_ids, states=("active", "candidate"))
     observations = observations_as_of(
         session, audit, [link.id for links in grouped.values() for link in links if link.id])
     cards = scorecards_as_of(session, audit, paper_ids)

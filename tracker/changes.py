@@ -222,8 +222,16 @@ def _paper_changes(
         elif old in RELEASED_OUTCOMES and new not in RELEASED_OUTCOMES:
             yield vanished, old, new, f"{label} no longer downloadable", "bad"
     if before.promise_unfulfilled and not after.promise_unfulfilled:
-        yield (ChangeKind.PROMISED_CODE_APPEARED, True, False,
-               "Promised code appeared: the repository is no longer a placeholder", "good")
+        kept = [line for line in (before.findings or {}).get("promise_evidence") or []
+                if "README placeholder for" in line or "README promise for" in line]
+        if kept:
+            things = sorted({line.split(" for ", 1)[1].split(":", 1)[0] for line in kept})
+            yield (ChangeKind.PROMISED_CODE_APPEARED, True, False,
+                   f"Promise kept: the {' and '.join(things)} the README promised "
+                   "were released", "good")
+        else:
+            yield (ChangeKind.PROMISED_CODE_APPEARED, True, False,
+                   "Promised code appeared: the repository is no longer a placeholder", "good")
     if "incomplete" in (before.status, after.status):
         return  # a withheld grade is not a grade: nothing to compare
     old_score, new_score = before.score, after.score

@@ -10,7 +10,7 @@ from audit_scenario import two_audits
 from fakes.github import FakeGitHub, fake_github  # noqa: F401
 from fakes.huggingface import FakeHub, fake_hub  # noqa: F401
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.changes import Change, ChangeKind, StarsThreshold, detect_changes
 from tracker.errors import InputError
@@ -229,3 +229,24 @@ def test_new_papers_and_links_skipped_links_and_unfinished_audits(db_url: str) -
         (None, ChangeKind.NEW_PAPER, None, "0.90 (A)", "info"),
     ]
     assert changes[-1].paper_title == "New paper"
+
+
+def test_a_readme_promise_kept_is_reported_as_such(db_url: str) -> None:
+    engine = open_store(db_url)
+    paper_id, _ = _paper(engine, "Promised weights")
+    first = _audit(engine, T0, paper_ids=[paper_id])
+    second = _audit(engine, T0 + timedelta(days=7), paper_ids=[paper_id])
+    _card(engine, paper_id, first, T0 + timedelta(minutes=2), score=0.5, grade="C",
+          promise=True)
+    _card(engine, paper_id, second, T0 + timedelta(days=7, minutes=2), score=0.5, grade="C")
+    with transaction(engine) as session:
+        card = session.exec(select(ScorecardRecord).where(
+            ScorecardRecord.audit_id == first)).one()
+        card.findings = {**card.findings, "promise_evidence": [
+            "https://github.com/lab/m: README placeholder for weights: '[HF](<hf_model_link>)'"]}
+        session.add(card)
+
+    with Session(engine) as session:
+        [change] = detect_changes(session, second)
+
+    assert change.summary == "Promise kept: the weights the README promised were released"

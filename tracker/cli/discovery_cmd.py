@@ -7,9 +7,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from tracker.checking import check_paper
 from tracker.cli.context import app_context, reports_errors
 from tracker.discovery import DiscoverySummary
-from tracker.discovery.user import add_user_link, confirm, remove_user_link
+from tracker.discovery.user import (
+    add_user_link,
+    confidence_threshold,
+    confirm,
+    confirm_candidates,
+    remove_user_link,
+)
+from tracker.errors import InputError
+from tracker.sources import build_sources
 
 link_app = typer.Typer(
     name="link",
@@ -46,16 +55,70 @@ def link_remove_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgume
 @reports_errors
 def confirm_command(
     ctx: typer.Context,
-    paper: PaperArgument,
+    paper: Annotated[
+        str | None,
+        typer.Argument(help="The paper: #id, arXiv id or URL, or its title (all papers when "
+                       "omitted with --min-confidence).", show_default=False),
+    ] = None,
     candidate: Annotated[
-        str,
+        str | None,
         typer.Argument(help="A candidate link's URL, or a candidate arXiv id for the paper.",
                        show_default=False),
-    ],
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Confirm every candidate link of the paper.")
+    ] = False,
+    min_confidence: Annotated[
+        str | None,
+        typer.Option("--min-confidence", metavar="LEVEL",
+                     help="Confirm the candidate links at or above this confidence: high, "
+                     "medium, low or a number in [0, 1]."),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check/--no-check",
+                           help="Check the papers again at once, so the scorecard counts them.")
+    ] = True,
 ) -> None:
-    """Confirm a candidate (see `papers --candidates`): it is then scored."""
+    """Confirm candidates (see `papers --candidates`): they are then scored.
+
+    One at a time (`confirm PAPER URL`), a paper's all (`confirm PAPER --all`), or in bulk
+    (`confirm --min-confidence high`). Confirmed papers are checked again at once, so their
+    scorecards count what was confirmed (`--no-check` leaves that to the next audit).
+    """
     app = app_context(ctx)
-    app.out.print(confirm(app.engine, paper, candidate), markup=False, highlight=False)
+    if candidate is not None:
+        if paper is None or every or min_confidence is not None:
+            raise InputError("give PAPER and one CANDIDATE, or --all / --min-confidence",
+                             key="confirm")
+        app.out.print(confirm(app.engine, paper, candidate), markup=False, highlight=False)
+        confirmed = [(None, candidate)]
+        papers = [paper]
+    else:
+        if not every and min_confidence is None:
+            raise InputError("nothing to confirm: give a CANDIDATE, --all or --min-confidence",
+                             key="confirm")
+        if every and paper is None:
+            raise InputError("--all needs a PAPER (all papers: --min-confidence low)",
+                             key="--all")
+        threshold = confidence_threshold(min_confidence) if min_confidence else 0.0
+        pairs = confirm_candidates(app.engine, paper, threshold)
+        for paper_id, url in pairs:
+            app.out.print(f"#{paper_id}: {url} is now an active link", markup=False,
+                          highlight=False)
+        if not pairs:
+            app.out.print("no candidate to confirm", markup=False, highlight=False)
+        confirmed = list(pairs)
+        papers = sorted({f"#{paper_id}" for paper_id, _ in pairs})
+    if check and confirmed:
+        settings = app.settings
+        sources = build_sources(settings)
+        for reference in papers:
+            result = check_paper(app.engine, sources, reference, settings.scoring.weights,
+                                 last_known_days=settings.scoring.last_known_days)
+            card = result.scorecard
+            shown = card.grade or ("withheld" if card.status == "incomplete" else "-")
+            app.out.print(f"#{result.paper.id}: rescored, grade {shown}", markup=False,
+                          highlight=False)
 
 
 def print_discovery(out: Console, summary: DiscoverySummary, candidates_left: tuple[int, int]) -> None:

@@ -97,6 +97,41 @@ def confirm(engine: Engine, paper_reference: str, what: str) -> str:
         return f"#{paper.id}: {row.url} ({row.provenance}) is now an active link"
 
 
+CONFIDENCE_LEVELS: dict[str, float] = {"high": 0.8, "medium": 0.5, "low": 0.0}
+
+
+def confidence_threshold(value: str) -> float:
+    """`high`, `medium`, `low` or a number in [0, 1]; InputError otherwise."""
+    if value.lower() in CONFIDENCE_LEVELS:
+        return CONFIDENCE_LEVELS[value.lower()]
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise InputError(f"expected high, medium, low or a number in [0, 1], got {value!r}",
+                         key="--min-confidence")
+    return number
+
+
+def confirm_candidates(
+    engine: Engine, paper_reference: str | None, min_confidence: float = 0.0
+) -> list[tuple[int, str]]:
+    """Promote every candidate link at or above `min_confidence`, of one paper or of all;
+    returns the (paper id, url) pairs confirmed."""
+    with transaction(engine) as session:
+        query = select(Link).where(Link.state == LinkState.CANDIDATE,
+                                   Link.confidence >= min_confidence)
+        if paper_reference is not None:
+            paper = find_stored_paper(session, paper_reference)
+            query = query.where(Link.paper_id == paper.id)
+        rows = list(session.exec(query.order_by(Link.id)))
+        for row in rows:
+            row.state, row.confidence = LinkState.ACTIVE, 1.0
+            session.add(row)
+        return [(row.paper_id, row.url) for row in rows]
+
+
 def _confirm_identity(session: Session, paper: Paper, arxiv_id: str) -> str:
     if paper.arxiv_id and paper.arxiv_id != arxiv_id:
         raise InputError(f"paper #{paper.id} is already arXiv {paper.arxiv_id}")

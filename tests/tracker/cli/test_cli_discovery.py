@@ -148,3 +148,25 @@ def test_an_audit_discovers_before_it_checks_and_reuses_its_cache(
     export = run("--db", sqlite_url, "export", "--format", "jsonl").stdout.splitlines()
     scored = [json.loads(line) for line in export if json.loads(line)["checked_at"]]
     assert len(scored) == 56
+
+
+def test_candidates_are_confirmed_in_bulk_and_the_papers_rescored(
+    seed_index: SeedIndex, sqlite_url: str,
+) -> None:
+    run("--db", sqlite_url, "import", str(SEED), "--resolve")
+    before = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)
+    physician = next(e for e in before if e["title"].startswith("Efficient Continual"))
+    wanted = {l["url"] for l in physician["links"]}
+    assert wanted
+
+    nothing = run("--db", sqlite_url, "confirm", "--min-confidence", "0.99")
+    confirmed = run("--db", sqlite_url, "confirm", "Efficient Continual Pre-training", "--all")
+    bad = run("--db", sqlite_url, "confirm", "--min-confidence", "sure")
+
+    assert nothing.exit_code == 0 and "no candidate to confirm" in nothing.stdout
+    assert confirmed.exit_code == 0, confirmed.output
+    assert all(url in confirmed.stdout for url in wanted)
+    assert "rescored, grade" in confirmed.stdout
+    assert bad.exit_code == 2 and "--min-confidence" in bad.stderr
+    after = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)
+    assert physician["title"] not in {e["title"] for e in after if e["links"]}

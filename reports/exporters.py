@@ -27,6 +27,16 @@ def exporter(name: str) -> Callable[[Exporter], Exporter]:
     return register
 
 
+# OWASP's CSV injection advice: a text cell starting with one of these is a formula (or can
+# become one) in Excel, LibreOffice and Google Sheets, so it is written with a leading `'`.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell that no spreadsheet evaluates: `'` before a formula-like first character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -34,7 +44,9 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(round(value, 4))
-    return str(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)  # numbers stay numbers, negative ones included
 
 
 @exporter("csv")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from reports.output import write_output
 from reports.rows import COLUMNS
 
 Exporter = Callable[[Iterable[dict[str, Any]]], str]
@@ -70,15 +69,6 @@ def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a crash leaves the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write `text` to `path` so that a crash leaves the old file or the new one, never half
+    (its directory is created; see `reports.output.write_output`)."""
+    write_output(path, text, create_parent=True)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tracker.audit_guard import refuse_concurrent_audit
 from tracker.audit_plan import DEFAULT_INTERVAL, plan_audit
 from tracker.checking import score_and_store
 from tracker.errors import InputError
@@ -118,6 +119,7 @@ def run_audit(
     host, pid = socket.gethostname(), os.getpid()
     with transaction(engine) as session:
         if resume is None:
+            refuse_concurrent_audit(session)
             plan = plan_audit(session, paper_ids=paper_ids, due_only=due_only,
                               interval=interval, limit=limit)
             audit = store.start_audit(session, plan, trigger=trigger, host=host, pid=pid)

@@ -40,6 +40,7 @@ from tracker.sources import SourceSet
 from tracker.sources.base import Observation
 from tracker.store import audits as store
 from tracker.store.engine import transaction
+from tracker.store.faults import failure_text
 from tracker.store.models import Audit, Link, Paper
 from tracker.store.observations import as_observation, record_observation
 from tracker.store.papers import links_of
@@ -143,7 +144,7 @@ def run_audit(
             run.finish("interrupted", f"interrupted: {exc}")
             raise
         except BaseException as exc:
-            run.finish("failed", f"{type(exc).__name__}: {exc}"[:500])
+            run.finish("failed", failure_text(exc))
             raise
     return run.reload()
 

@@ -64,6 +64,13 @@ def driver_message(exc: BaseException) -> str:
     return mask_secrets(lines[0]) if lines else type(original).__name__
 
 
+def failure_text(exc: BaseException, limit: int = 500) -> str:
+    """`Type: message` for recording why something failed: a database error's driver line
+    only (no SQL, no parameters), secrets masked, cut to `limit` characters."""
+    message = driver_message(exc) if isinstance(exc, DBAPIError) else mask_secrets(str(exc))
+    return f"{type(exc).__name__}: {message}"[:limit]
+
+
 def database_failure(exc: BaseException, url: str | None) -> ReprotrackError | None:
     """The one-line error for a database fault: StorageError (exit 3) when the database
     cannot be reached or written, InputError (exit 2) when it is unusable as given. None for

@@ -166,3 +166,16 @@ def test_messages_carry_no_sql_no_parameters_and_no_view_only_key() -> None:
     assert str(failure) == ("the connection to the database server was lost: "
                             "postgresql://me:***@db.example/papers?view_only=*** "
                             "(server closed the connection unexpectedly)")
+
+
+def test_a_failed_audit_records_the_cause_without_sql_or_keys() -> None:
+    from tracker.store.faults import failure_text
+
+    fault = OperationalError(
+        "INSERT INTO link (url) VALUES (%(url)s)",
+        {"url": "https://osf.io/e25mu/?view_only=399daff5a14d4b16b09473cf19043f18"},
+        Exception("database or disk is full"),
+    )
+    assert failure_text(fault) == "OperationalError: database or disk is full"
+    assert failure_text(ValueError("bad https://osf.io/x/?view_only=abc&y=1")) == (
+        "ValueError: bad https://osf.io/x/?view_only=***&y=1")

@@ -19,8 +19,8 @@ def current_database_url(arguments: Iterable[object]) -> str | None:
     app = ctx.find_object(AppContext) if ctx is not None else None
     if app is None:
         return None
-    if app._settings is not None:  # noqa: SLF001 - read, never load, the settings here
-        return app._settings.database.url  # noqa: SLF001
+    if app._settings is not None:  # read the settings, never load them here
+        return app._settings.database.url
     return app.database_url
 
 

@@ -18,8 +18,7 @@ def problem_lines(path: Path | str, invalid: Iterable[InvalidRecord],
     groups: dict[str, list[int]] = {}
     for record in invalid:
         groups.setdefault(record.reason, []).append(record.line)
-    shown = 0
-    for reason, lines in groups.items():
+    for shown, (reason, lines) in enumerate(groups.items()):
         if shown == limit:
             rest = sum(len(more) for more in list(groups.values())[limit:])
             yield f"{path}: {rest:,} more invalid records not shown"
@@ -28,4 +27,3 @@ def problem_lines(path: Path | str, invalid: Iterable[InvalidRecord],
         if len(lines) > 1:
             more = f"; {len(lines) - 1:,} more records have this problem (to line {lines[-1]})"
         yield f"{path}:{lines[0]}: {reason}{more}"
-        shown += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from urllib.parse import urlsplit
 
 from fakes.huggingface import fake_hub  # noqa: F401
@@ -24,18 +25,29 @@ def test_postgres_gone_mid_audit_is_one_line_exit_3_and_keeps_what_was_stored(
     proxy = CuttableProxy((server.hostname or "127.0.0.1", server.port or 5432))
     via_proxy = postgres_url.replace(f"{server.hostname}:{server.port}",
                                      f"127.0.0.1:{proxy.port}", 1)
-    timer = threading.Timer(1.0, proxy.cut)
-    timer.start()
+    direct = open_store(postgres_url)
 
+    def cut_after_the_first_chunk() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with Session(direct) as session:
+                audit = session.exec(select(Audit)).first()
+                if audit is not None and audit.papers_done >= 2:
+                    break
+            time.sleep(0.05)
+        proxy.cut()
+
+    cutter = threading.Thread(target=cut_after_the_first_chunk)
+    cutter.start()
     result = run("--db", via_proxy, "audit")
-    timer.join()
+    cutter.join()
 
     assert result.exit_code == 3, result.output
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(("error: the connection to the database server was lost: ",
                             "error: the database server cannot be reached: "))
     assert "Traceback" not in result.output and "[SQL:" not in result.output
-    with Session(open_store(postgres_url)) as session:
+    with Session(direct) as session:
         audit = session.exec(select(Audit)).one()
         stored = session.exec(select(func.count()).select_from(ObservationRecord)).one()
     assert audit.status == "running" and audit.papers_done < 80  # resumable once it is dead

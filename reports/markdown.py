@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import quote, urlsplit
 
 from reports.base import register_renderer, template_environment
@@ -23,6 +24,16 @@ def markdown_text(value: object) -> str:
     return "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in text)
 
 
+def _url_char(char: str) -> str:
+    """One character of a link destination, percent-encoded unless it is known safe; letters
+    beyond ASCII stay readable (an IDN host, an accented path), controls and spaces do not."""
+    if char.isascii():
+        return char if char.isalnum() or char in _URL_SAFE else quote(char, safe="")
+    if unicodedata.category(char)[0] in "CZ":  # controls, format (bidi), separators
+        return quote(char, safe="")
+    return char
+
+
 def markdown_url(url: str, label: str | None = None) -> str:
     """An http(s) URL as a Markdown autolink `<url>` (or `[label](url)` when a label is
     given); any other scheme as escaped text, never a link.
@@ -37,7 +48,7 @@ def markdown_url(url: str, label: str | None = None) -> str:
         scheme = ""
     if scheme not in ("http", "https"):
         return markdown_text(text)
-    target = quote(text, safe=_URL_SAFE)
+    target = "".join(_url_char(char) for char in text)
     return f"<{target}>" if label is None else f"[{markdown_text(label)}]({target})"
 
 

@@ -116,3 +116,9 @@ def test_html_report_keeps_hostile_titles_and_urls_inert(
     assert not any(name.startswith("on") for _, attrs in collector.tags for name in attrs)
     hrefs = [attrs.get("href") or "" for tag, attrs in collector.tags if tag == "a"]
     assert all(href == "#" or href.startswith(("https://", "http://")) for href in hrefs)
+
+
+def test_urls_beyond_ascii_stay_readable_but_controls_and_bidi_are_encoded() -> None:
+    assert markdown_url("https://例え.jp/パス?q=é") == "<https://例え.jp/パス?q=é>"
+    assert markdown_url("https://x.org/\u202egnp.exe\x07") == "<https://x.org/%E2%80%AEgnp.exe%07>"
+    assert markdown_url("https://x.org/a(b)", label="a") == "[a](https://x.org/a%28b%29)"

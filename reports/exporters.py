@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from reports.output import write_output
 from reports.rows import COLUMNS
 
 Exporter = Callable[[Iterable[dict[str, Any]]], str]
@@ -27,6 +26,16 @@ def exporter(name: str) -> Callable[[Exporter], Exporter]:
     return register
 
 
+# OWASP's CSV injection advice: a text cell starting with one of these is a formula (or can
+# become one) in Excel, LibreOffice and Google Sheets, so it is written with a leading `'`.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell that no spreadsheet evaluates: `'` before a formula-like first character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -34,7 +43,9 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(round(value, 4))
-    return str(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)  # numbers stay numbers, negative ones included
 
 
 @exporter("csv")
@@ -58,15 +69,6 @@ def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a crash leaves the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write `text` to `path` so that a crash leaves the old file or the new one, never half
+    (its directory is created; see `reports.output.write_output`)."""
+    write_output(path, text, create_parent=True)

@@ -2,18 +2,54 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import quote, urlsplit
+
 from reports.base import register_renderer, template_environment
 from reports.report import Report
 
-# Backslash-escaped so that titles and facts read from outside services cannot break a table
-# or start a link; `_` is left alone (GitHub does not emphasise inside words, and URLs have it).
-_MARKDOWN_SPECIALS = "\\`*[]<>|"
+# Backslash-escaped so that titles and facts read from outside services cannot break a table,
+# start a link or open an HTML tag; `_` is left alone (GitHub does not emphasise inside words,
+# and URLs have it). `&` is escaped so that an entity such as `&lt;` shows as written.
+_MARKDOWN_SPECIALS = "\\`*[]<>|&"
+# What a link destination may keep as written: RFC 3986's unreserved and reserved characters
+# (and `%`, so that an encoded URL is not encoded twice), minus what ends or breaks a Markdown
+# link or a table cell: `(`, `)`, `[`, `]`, `<`, `>`, `|`, quotes, backslash and whitespace.
+_URL_SAFE = "-._~:/?#@!$&'*+,;=%"
 
 
 def markdown_text(value: object) -> str:
     """Text safe inside a Markdown table cell or bullet: specials escaped, on one line."""
     text = " ".join(str(value).split())
     return "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in text)
+
+
+def _url_char(char: str) -> str:
+    """One character of a link destination, percent-encoded unless it is known safe; letters
+    beyond ASCII stay readable (an IDN host, an accented path), controls and spaces do not."""
+    if char.isascii():
+        return char if char.isalnum() or char in _URL_SAFE else quote(char, safe="")
+    if unicodedata.category(char)[0] in "CZ":  # controls, format (bidi), separators
+        return quote(char, safe="")
+    return char
+
+
+def markdown_url(url: str, label: str | None = None) -> str:
+    """An http(s) URL as a Markdown autolink `<url>` (or `[label](url)` when a label is
+    given); any other scheme as escaped text, never a link.
+
+    The URL is percent-encoded wherever a character could end the link, the table cell or an
+    HTML attribute, so a URL holding `">` or `<script>` stays one inert link.
+    """
+    text = " ".join(str(url).split())
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:  # e.g. an unbalanced `[` in the host
+        scheme = ""
+    if scheme not in ("http", "https"):
+        return markdown_text(text)
+    target = "".join(_url_char(char) for char in text)
+    return f"<{target}>" if label is None else f"[{markdown_text(label)}]({target})"
 
 
 class MarkdownRenderer:
@@ -24,7 +60,7 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._environment = template_environment(autoescape=False)
-        self._environment.filters["md"] = markdown_text
+        self._environment.filters.update(md=markdown_text, md_url=markdown_url)
 
     def render(self, report: Report) -> str:
         """The report as a Markdown document."""

@@ -7,7 +7,7 @@ import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tracker.errors import InputError
 from tracker.store.audits import (
@@ -89,21 +89,32 @@ def is_live(audit: Audit, *, now: datetime | None = None, host: str | None = Non
     return last is not None and now - last <= STALE_HEARTBEAT
 
 
+#: A failed audit resumes too: its observations are kept, and what failed it may be fixed.
+RESUMABLE = ("running", "interrupted", "failed")
+
+
+def _latest_if_failed(session: Session) -> Audit | None:
+    """The newest audit of all when it failed (an older failed one was superseded)."""
+    newest = session.exec(select(Audit).order_by(col(Audit.id).desc()).limit(1)).first()
+    return newest if newest is not None and newest.status == "failed" else None
+
+
 def find_resumable(session: Session, audit_id: int | None = None) -> Audit:
-    """The audit `--resume` continues: the given one, else the newest unfinished one.
+    """The audit `--resume` continues: the given one, else the newest unfinished one, else
+    the newest audit if it failed.
 
     Raises InputError (exit 2) when there is none, when it has finished, or when it is
     still running in a live process.
     """
     if audit_id is None:
-        audit = latest_unfinished(session)
+        audit = latest_unfinished(session) or _latest_if_failed(session)
         if audit is None:
             raise InputError("no unfinished audit to resume", key="--resume")
     else:
         audit = get_audit(session, audit_id)
         if audit is None:
             raise InputError(f"no audit #{audit_id}", key="--resume")
-        if audit.status not in ("running", "interrupted"):
+        if audit.status not in RESUMABLE:
             raise InputError(f"audit #{audit_id} is {audit.status}: nothing to resume",
                              key="--resume")
     if is_live(audit):

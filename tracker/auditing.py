@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tracker.audit_guard import refuse_concurrent_audit
 from tracker.audit_plan import DEFAULT_INTERVAL, plan_audit
 from tracker.checking import score_and_store
 from tracker.errors import InputError
@@ -41,6 +42,7 @@ from tracker.sources import SourceSet
 from tracker.sources.base import Observation
 from tracker.store import audits as store
 from tracker.store.engine import transaction
+from tracker.store.faults import failure_text
 from tracker.store.models import Audit, Link, Paper
 from tracker.store.observations import as_observation, record_observation
 from tracker.store.papers import links_of
@@ -124,6 +126,7 @@ def run_audit(
     host, pid = socket.gethostname(), os.getpid()
     with transaction(engine) as session:
         if resume is None:
+            refuse_concurrent_audit(session)
             plan = plan_audit(session, paper_ids=paper_ids, due_only=due_only,
                               interval=interval, limit=limit)
             audit = store.start_audit(session, plan, trigger=trigger, host=host, pid=pid)
@@ -148,7 +151,7 @@ def run_audit(
             run.finish("interrupted", f"interrupted: {exc}")
             raise
         except BaseException as exc:
-            run.finish("failed", f"{type(exc).__name__}: {exc}"[:500])
+            run.finish("failed", failure_text(exc))
             raise
     return run.reload()
 

@@ -47,3 +47,9 @@ class ServiceUnreachable(ReprotrackError):
     """A service could not be reached at all (exit code 3)."""
 
     exit_code = 3
+
+
+class StorageError(ReprotrackError):
+    """The disk or the database could not take or give data at all (exit code 3)."""
+
+    exit_code = 3

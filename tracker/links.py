@@ -291,7 +291,8 @@ def normalise_url(raw: str) -> NormalisedLink | None:
             break
         s = nxt
     m = _URL_PARTS_RE.fullmatch(s)
-    if m is None or any(c.isspace() for c in s):
+    # No store takes NUL (PostgreSQL) or a lone surrogate (no encoder does): not a URL.
+    if m is None or any(c.isspace() or c == "\x00" or "\ud800" <= c <= "\udfff" for c in s):
         return None
     host, path, query = m.group(1), m.group(2), m.group(3) or ""
     if not _HOST_RE.fullmatch(host) or "_" in host.split(":")[0]:

@@ -36,6 +36,7 @@ from tracker.discovery import discovery_for
 from tracker.errors import ConfigError, InputError
 from tracker.sources import build_sources
 from tracker.store.audits import latest_unfinished
+from tracker.store.faults import failure_text
 from tracker.store.models import Audit
 
 log = logging.getLogger("reprotrack.schedule")
@@ -99,13 +100,13 @@ def run_once(engine: Engine, settings: Settings, *, stop: threading.Event | None
             last_known_days=settings.scoring.last_known_days,
         )
     except Exception as exc:  # recorded on the audit row as failed; try again next tick
-        log.error("scheduled audit failed: %s: %s", type(exc).__name__, exc)
-        return ScheduledRun(failed=f"{type(exc).__name__}: {exc}")
+        log.error("scheduled audit failed: %s", failure_text(exc))
+        return ScheduledRun(failed=failure_text(exc))
     run = ScheduledRun(audit=audit)
     try:
         run.reports = write_report(engine, settings, audit.id, settings.schedule.formats)
     except Exception as exc:
-        run.failed = f"report: {type(exc).__name__}: {exc}"
+        run.failed = f"report: {failure_text(exc)}"
         log.error("scheduled report failed: %s", run.failed)
     log.info(
         "scheduled %s%s", summary_line(audit, time.monotonic() - started),

@@ -42,6 +42,7 @@ def test_a_checked_paper_exports_its_scorecard(
     run("--db", sqlite_url, "import", str(SEED))
     run("--db", sqlite_url, "check", "Easy2Hard-Bench")
     out = tmp_path / "out" / "scorecards.csv"
+    out.parent.mkdir()
 
     run("--db", sqlite_url, "export", "--format", "csv", "--out", str(out))
 

@@ -51,14 +51,15 @@ def audit_command(
     ] = None,
     resume: Annotated[
         bool,
-        typer.Option("--resume", help="Continue an interrupted or crashed audit without "
-                     "re-checking what it did."),
+        typer.Option("--resume", help="Continue an interrupted, crashed or failed audit "
+                     "without re-checking what it did."),
     ] = False,
 ) -> None:
     """Check the tracked papers' links, score every paper, and record the audit's cost.
 
     Exit codes: 0 completed (a link that failed is an observation, not a failure);
-    2 bad input, or nothing to resume; 3 no service could be reached at all;
+    2 bad input, nothing to resume, or another audit still running; 3 no service could be
+    reached at all;
     130 or 143 interrupted by Ctrl-C or SIGTERM (continue it with --resume).
     """
     app = app_context(ctx)

@@ -12,7 +12,9 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
+from tracker.cli.faults import raise_database_fault
 from tracker.config import Settings, load_settings
 from tracker.errors import ReprotrackError
 from tracker.store.engine import open_store
@@ -64,7 +66,10 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            except DBAPIError as exc:  # the database failed under the command
+                raise_database_fault(exc, [*args, *kwargs.values()])
         except ReprotrackError as exc:
             Console(stderr=True, soft_wrap=True).print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(code=exc.exit_code) from None

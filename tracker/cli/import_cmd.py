@@ -17,6 +17,7 @@ from tracker.discovery import build_discovery_clients, discover
 from tracker.discovery.user import count_candidates
 from tracker.importing import ImportSummary, InvalidRecords, import_file
 from tracker.ingest import FORMATS
+from tracker.ingest.problems import problem_lines
 from tracker.sources import build_sources
 
 
@@ -57,8 +58,8 @@ def import_command(
                 app.engine, file, format, skip_invalid=skip_invalid, max_bytes=max_bytes
             )
     except InvalidRecords as exc:
-        for bad in exc.invalid:
-            app.err.print(f"{exc.path}:{bad.line}: {bad.reason}", markup=False, highlight=False)
+        for line in problem_lines(exc.path, exc.invalid):
+            app.err.print(line, markup=False, highlight=False)
         raise
     _print_summary(app.out, summary)
     if resolve:
@@ -89,5 +90,5 @@ def _print_summary(out, summary: ImportSummary) -> None:  # type: ignore[no-unty
         markup=False,
         highlight=False,
     )
-    for bad in summary.skipped:
-        out.print(f"  skipped {summary.path}:{bad.line}: {bad.reason}", markup=False, highlight=False)
+    for line in problem_lines(summary.path, summary.skipped):
+        out.print(f"  skipped {line}", markup=False, highlight=False)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from reports.output import check_output_directory
 from reports.publish import write_report
 from tracker.cli.context import app_context, reports_errors
 
@@ -35,6 +36,8 @@ def report_command(
     ] = False,
 ) -> None:
     """Write the report of an audit: a dated file per format plus a `latest` copy."""
+    if out is not None:
+        check_output_directory(out)
     app = app_context(ctx)
     paths = write_report(app.engine, app.settings, audit, format or DEFAULT_FORMATS, out,
                          allow_degraded=allow_degraded)

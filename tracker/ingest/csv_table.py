@@ -51,7 +51,10 @@ def header_delimiter(line: str) -> str | None:
     for delimiter in _DELIMITERS:
         if delimiter not in line:
             continue
-        cells = next(csv.reader([line], delimiter=delimiter))
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter))
+        except csv.Error:  # e.g. a first line past csv's field size limit: not a header
+            continue
         score = (_identifying(cells), len(cells), delimiter)
         if score[0] and (best is None or score[:2] > best[:2]):
             best = score
@@ -60,7 +63,10 @@ def header_delimiter(line: str) -> str | None:
 
 def _lines(text: str) -> Iterator[str]:
     """The text's physical lines with their newlines, for csv.reader's line counting."""
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    if lines[-1] == "":  # the file's final newline ends the last line; it starts none
+        lines.pop()
+    for line in lines:
         yield line + "\n"
 
 
@@ -95,10 +101,7 @@ def parse(text: str, path: Path) -> Parsed:
             break
         except csv.Error as exc:
             consumed = reader.line_num
-            reason = str(exc)
-            if "unexpected end of data" in reason:
-                reason = "a quoted cell starting on this row is never closed"
-            invalid.append(InvalidRecord(start, f"malformed CSV row: {reason}"))
+            invalid.append(InvalidRecord(start, _quoting_problem(str(exc), start, consumed)))
             continue
         consumed = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -119,6 +122,23 @@ def parse(text: str, path: Path) -> Parsed:
         else:
             invalid.append(result)
     return records, invalid
+
+
+def _quoting_problem(reason: str, start: int, end: int) -> str:
+    """Say what csv's error means for the user, with the line where the quote opened."""
+    if "unexpected end of data" in reason:
+        return ("malformed CSV row: a quoted cell starting on this row is never closed "
+                f"(it runs to the end of the file, line {end})")
+    if "field larger than field limit" in reason:
+        return ("malformed CSV row: a quoted cell starting on this row is never closed "
+                f"(it runs past {csv.field_size_limit():,} characters, to line {end})")
+    if "expected after" in reason and end > start:
+        return ("malformed CSV row: a quoted cell starting on this row is not closed on it "
+                f"(it runs to line {end})")
+    if "expected after" in reason:
+        return ("malformed CSV row: a quoted cell ends before the cell does (a cell that "
+                'starts with " must end with it; write "" for a quote inside it)')
+    return f"malformed CSV row: {reason}"
 
 
 def _check_duplicates(header: list[str], raw: list[str], path: Path, line: int) -> None:

@@ -32,6 +32,20 @@ _JSON_TYPES = {
 }
 
 
+def _text(value: str) -> str | None:
+    """A decoded JSON string made storable: NUL removed (PostgreSQL refuses it in text); None
+    if it holds a lone UTF-16 surrogate (`"\\ud800"` decodes to one; no encoder takes it)."""
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        return None
+    return value.replace("\x00", "")
+
+
+def _surrogate(number: int, key: str) -> InvalidRecord:
+    """The invalid record for a value holding a lone surrogate."""
+    return InvalidRecord(number, f"key {key!r} holds a lone UTF-16 surrogate (an unpaired "
+                         "\\ud800-\\udfff escape), which is not text")
+
+
 def _kind(value: Any) -> str:
     """Name a decoded JSON value's type the way JSON calls it."""
     return _JSON_TYPES.get(type(value), type(value).__name__)
@@ -55,10 +69,16 @@ def _record(number: int, obj: dict[str, Any]) -> PaperRecord | InvalidRecord:
                     number, f"key {raw_key!r} must be a string or a list of strings, "
                     f"got {_kind(value)}"
                 )
-            urls.extend((v, raw_key) for v in value)
+            texts = [_text(v) for v in value]
+            if None in texts:
+                return _surrogate(number, raw_key)
+            urls.extend((v, raw_key) for v in texts if v is not None)
             continue
         if not isinstance(value, str):
             return InvalidRecord(number, f"key {raw_key!r} must be a string, got {_kind(value)}")
+        value = _text(value)
+        if value is None:
+            return _surrogate(number, raw_key)
         if target == "url":
             urls.append((value, raw_key))
         elif target not in fields or not fields[target].strip():
@@ -89,6 +109,10 @@ def parse(text: str, path: Path) -> Parsed:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             invalid.append(InvalidRecord(number, f"not valid JSON: {exc.msg} (column {exc.colno})"))
+            continue
+        except RecursionError:  # json's decoder recurses once per level of [ or {
+            invalid.append(InvalidRecord(number, "not valid JSON for a paper: arrays or objects "
+                                         "nested too deeply"))
             continue
         if not isinstance(obj, dict):
             invalid.append(InvalidRecord(number, f"line is {_kind(obj)}, not a JSON object"))

@@ -142,7 +142,7 @@ def detect_format(text: str, path: Path) -> str:
         for line in head:
             try:
                 parsed += isinstance(json.loads(line), dict)
-            except ValueError:
+            except (ValueError, RecursionError):
                 pass
         if parsed * 2 > len(head):
             return "jsonl"

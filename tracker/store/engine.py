@@ -10,10 +10,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
-from tracker.errors import ConfigError, ReprotrackError
+from tracker.errors import ConfigError
+from tracker.store.faults import database_failure, refuse_newer_schema
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -58,15 +59,17 @@ def alembic_config() -> Config:
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` (applied automatically on every start)."""
     config = alembic_config()
+    url = engine.url.render_as_string(hide_password=False)
     try:
         with engine.begin() as connection:
+            refuse_newer_schema(connection, config, url)
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
-    except OperationalError as exc:
-        raise ReprotrackError(
-            f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
-            f"{exc.orig}"
-        ) from None
+    except DBAPIError as exc:
+        failure = database_failure(exc, url)
+        if failure is None:
+            raise
+        raise failure from exc
 
 
 def open_store(url: str) -> Engine:

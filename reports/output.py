@@ -1,0 +1,98 @@
+"""Write a report or an export to the path the user named, safely, with one-line failures."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from tracker.errors import InputError, ReprotrackError, StorageError
+
+# The machine cannot take the data (exit 3); any other OSError is a path the user got wrong.
+_STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
+
+
+def output_failure(exc: OSError, path: Path) -> ReprotrackError:
+    """The one-line error for an OSError met while writing `path`."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in _STORAGE_ERRNOS:
+        return StorageError(f"cannot write {path}: {reason}")
+    return InputError(f"cannot write the file: {reason}", file=path)
+
+
+def check_output_file(path: Path) -> None:
+    """Refuse, before any work, an output path that cannot be a file: a directory, or one
+    whose parent directory is missing (exports do not create directories silently)."""
+    if path.is_dir():
+        raise InputError(f"is a directory, not a file: name a file, e.g. {path / 'out.csv'}",
+                         file=path)
+    parent = path.parent
+    if not parent.exists():
+        raise InputError(f"directory {parent} does not exist: create it first", file=path)
+    if not parent.is_dir():
+        raise InputError(f"{parent} is not a directory", file=path)
+
+
+def check_output_directory(path: Path) -> None:
+    """Refuse a path meant as a directory of reports that exists and is not one."""
+    if path.exists() and not path.is_dir():
+        raise InputError("is a file, not a directory: --out takes the directory to write "
+                         "the reports into", file=path)
+
+
+def write_output(path: Path, text: str, *, create_parent: bool = False) -> None:
+    """Write `text` to `path`: atomically for a new path or a regular file (a crash leaves the
+    old file or the new one, never half), straight into anything else (/dev/null, a pipe),
+    whose node is never replaced. OSErrors become InputError (2) or StorageError (3)."""
+    try:
+        if create_parent:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        check_output_file(path)
+        real = Path(os.path.realpath(path))  # write through a symlink, keep the link
+        try:
+            mode = real.stat().st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            with open(real, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            return
+        _replace_atomically(real, text)
+    except OSError as exc:
+        raise output_failure(exc, path) from None
+
+
+def _read_umask() -> int:
+    """The process's umask (read once, at import, while no other thread creates files)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_NEW_FILE_MODE = 0o666 & ~_read_umask()
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permissions, or a new file's (0666 minus the umask) rather than
+    mkstemp's 0600."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return _NEW_FILE_MODE
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    """Write a temporary file next to `path`, sync it, then rename it over `path`."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.chmod(temp, _mode_for(path))
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -56,7 +56,7 @@ def test_an_audit_with_tokens_writes_them_nowhere(
     # private (without the token the Hub answers "not found").
     assert [link["status"] for link in checked["links"]] == ["ok", "private"]
     assert github.server.requests_to("graphql", method="POST")
-    reports = "".join(p.read_text() for p in (tmp_path / "reports").iterdir())
+    reports = "".join(p.read_text() for p in (tmp_path / "reprotrack-reports").iterdir())
     engine = open_store(db_url)
     dump = []
     with engine.connect() as connection:

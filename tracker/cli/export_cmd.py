@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,10 +21,19 @@ def export_command(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl.")] = "csv",
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout).")
+        str | None,
+        typer.Option("--out", "-o", metavar="FILE|DIR", show_default=False,
+                     help="Write to this file, or to reprotrack-export.<format> in this folder "
+                     "(default: standard output)."),
     ] = None,
 ) -> None:
-    """Export one row per paper with its latest scorecard (empty cells where never checked)."""
+    """Export one row per paper with its latest scorecard (empty cells where never checked).
+
+    \b
+    Examples:
+      reprotrack export > papers.csv
+      reprotrack export --format jsonl --out reprotrack-reports/
+    """
     if format not in EXPORTERS:
         raise InputError(f"unknown export format {format!r}; valid: {', '.join(EXPORTERS)}",
                          key="--format")
@@ -34,5 +44,8 @@ def export_command(
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        write_atomically(out, text)
-        app.err.print(f"wrote {out}", markup=False, highlight=False)
+        path = Path(out)
+        if path.is_dir() or out.endswith(("/", os.sep)):
+            path = path / f"reprotrack-export.{format}"
+        write_atomically(path, text)
+        app.err.print(f"wrote {path}", markup=False, highlight=False)

@@ -47,3 +47,7 @@ class ServiceUnreachable(ReprotrackError):
     """A service could not be reached at all (exit code 3)."""
 
     exit_code = 3
+
+
+class StoreUnreachable(ServiceUnreachable):
+    """The database could not be opened or reached (exit code 3, like any service)."""

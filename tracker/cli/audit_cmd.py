@@ -36,18 +36,20 @@ def audit_command(
     audit_id: Annotated[
         int | None,
         typer.Argument(help="With --resume: the audit to continue (default: the newest "
-                       "unfinished one).", show_default=False, metavar="AUDIT_ID"),
+                       "unfinished one).", show_default=False, metavar="[AUDIT_ID]"),
     ] = None,
     due: Annotated[
         bool,
         typer.Option("--due", help="Only papers not scored within audit.interval_days."),
     ] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Check at most N papers.")
+        int | None, typer.Option("--limit", min=1, metavar="N", show_default=False,
+                                 help="Check at most N papers.")
     ] = None,
     paper: Annotated[
         list[int] | None,
-        typer.Option("--paper", help="Check this paper id (repeatable).", show_default=False),
+        typer.Option("--paper", metavar="ID", help="Check this paper id (repeatable).",
+                     show_default=False),
     ] = None,
     resume: Annotated[
         bool,
@@ -55,7 +57,16 @@ def audit_command(
                      "re-checking what it did."),
     ] = False,
 ) -> None:
-    """Check the tracked papers' links, score every paper, and record the audit's cost.
+    """Check every tracked paper and record the audit.
+
+    Observes the tracked papers' links, scores every paper, and records what the audit
+    checked and cost; the report of the audit is written by `reprotrack report`.
+
+    \b
+    Examples:
+      reprotrack audit
+      reprotrack audit --due --limit 200
+      reprotrack audit --resume
 
     Exit codes: 0 completed (a link that failed is an observation, not a failure);
     2 bad input, or nothing to resume; 3 no service could be reached at all;

@@ -32,18 +32,29 @@ def check_command(
         str,
         typer.Argument(
             help="An arXiv id or URL, a Hugging Face paper URL, a GitHub / Hugging Face / OSF "
-            "URL, or the title of a stored paper.",
+            "URL, a tracked paper's #id, or its title.",
             show_default=False,
+            metavar="TARGET",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     fail_under: Annotated[
         float | None,
         typer.Option("--fail-under", help="Exit 1 when the score is below this (0-1).",
-                     min=0.0, max=1.0),
+                     min=0.0, max=1.0, metavar="SCORE", show_default=False),
     ] = None,
 ) -> None:
-    """Check one paper's links now and print its reproducibility scorecard."""
+    """Check one paper now and print its scorecard.
+
+    Observes every link of the paper through its service and prints the criteria (score,
+    evidence, remediation), the links with their status and the facts that matter.
+
+    \b
+    Examples:
+      reprotrack check 2106.09685
+      reprotrack check https://github.com/microsoft/LoRA --json
+      reprotrack check "#12" --fail-under 0.7
+    """
     app = app_context(ctx)
     settings = app.settings
     sources = build_sources(settings)

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from tracker.cli.context import app_context, reports_errors
+from tracker.cli.help import PlainCommand
 from tracker.discovery import DiscoverySummary
 from tracker.discovery.user import add_user_link, confirm, remove_user_link
 
@@ -19,25 +20,41 @@ link_app = typer.Typer(
 
 PaperArgument = Annotated[
     str,
-    typer.Argument(help="The paper: #id, arXiv id or URL, or its title.", show_default=False),
+    typer.Argument(help="The paper: #id, arXiv id or URL, or its title.", show_default=False,
+                   metavar="PAPER"),
 ]
-UrlArgument = Annotated[str, typer.Argument(help="The link's URL.", show_default=False)]
+UrlArgument = Annotated[str, typer.Argument(help="The link's URL.", show_default=False,
+                                            metavar="URL")]
 
 
-@link_app.command("add")
+@link_app.command("add", cls=PlainCommand)
 @reports_errors
 def link_add_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument) -> None:
-    """Add a link to a paper (or restore one that was removed or is a candidate)."""
+    """Add a link to a paper by hand.
+
+    Also restores a link that was removed, or promotes a candidate.
+
+    \b
+    Example:
+      reprotrack link add 2106.09685 https://huggingface.co/microsoft/lora
+    """
     app = app_context(ctx)
     row = add_user_link(app.engine, paper, url)
     app.out.print(f"#{row.paper_id}: {row.url} ({row.kind}) is an active link, "
                   f"from {row.provenance}", markup=False, highlight=False)
 
 
-@link_app.command("remove")
+@link_app.command("remove", cls=PlainCommand)
 @reports_errors
 def link_remove_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument) -> None:
-    """Remove a link from a paper's scorecard; discovery will not add it back."""
+    """Remove a link from a paper's scorecard.
+
+    Discovery will not add it back. A URL the paper never had is an error (exit 2).
+
+    \b
+    Example:
+      reprotrack link remove "#12" https://github.com/someone/reupload
+    """
     app = app_context(ctx)
     row = remove_user_link(app.engine, paper, url)
     app.out.print(f"#{row.paper_id}: {row.url} removed", markup=False, highlight=False)
@@ -50,10 +67,19 @@ def confirm_command(
     candidate: Annotated[
         str,
         typer.Argument(help="A candidate link's URL, or a candidate arXiv id for the paper.",
-                       show_default=False),
+                       show_default=False, metavar="URL|ARXIV_ID"),
     ],
 ) -> None:
-    """Confirm a candidate (see `papers --candidates`): it is then scored."""
+    """Confirm a candidate link or arXiv id of a paper.
+
+    Candidates are listed by `reprotrack papers --candidates`; once confirmed, a link is
+    scored.
+
+    \b
+    Examples:
+      reprotrack confirm "#7" 2502.07800
+      reprotrack confirm "#9" https://huggingface.co/lab/model
+    """
     app = app_context(ctx)
     app.out.print(confirm(app.engine, paper, candidate), markup=False, highlight=False)
 

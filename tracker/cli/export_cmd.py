@@ -19,7 +19,9 @@ from tracker.errors import InputError
 @reports_errors
 def export_command(
     ctx: typer.Context,
-    format: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl.")] = "csv",
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="csv or jsonl.")
+    ] = "csv",
     out: Annotated[
         str | None,
         typer.Option("--out", "-o", metavar="FILE|DIR", show_default=False,
@@ -27,7 +29,9 @@ def export_command(
                      "(default: standard output)."),
     ] = None,
 ) -> None:
-    """Export one row per paper with its latest scorecard (empty cells where never checked).
+    """Export every paper's latest scorecard as CSV or JSON Lines.
+
+    One row per paper, empty cells where a paper was never checked.
 
     \b
     Examples:

@@ -18,18 +18,31 @@ def report_command(
     ctx: typer.Context,
     format: Annotated[
         list[str] | None,
-        typer.Option("--format", "-f", help="md or html; repeat for both (default: both)."),
+        typer.Option("--format", "-f", metavar="FORMAT", show_default=False,
+                     help="md or html; repeat for both (default: both)."),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Directory to write to (default: [reports] dir)."),
+        typer.Option("--out", "-o", metavar="DIR", show_default=False,
+                     help="Folder to write to (default: the config's [reports] dir, "
+                     "./reprotrack-reports)."),
     ] = None,
     audit: Annotated[
         int | None,
-        typer.Option("--audit", help="Audit id (default: the latest completed audit)."),
+        typer.Option("--audit", metavar="ID", show_default=False,
+                     help="Audit id (default: the latest completed audit)."),
     ] = None,
 ) -> None:
-    """Write the report of an audit: a dated file per format plus a `latest` copy."""
+    """Write the report of an audit as Markdown and HTML.
+
+    Writes a dated file per format plus a `latest` copy, in ./reprotrack-reports unless
+    --out or the config's [reports] dir says otherwise.
+
+    \b
+    Examples:
+      reprotrack report
+      reprotrack report --format html --out site/ --audit 3
+    """
     app = app_context(ctx)
     paths = write_report(app.engine, app.settings, audit, format or DEFAULT_FORMATS, out)
     for path in paths:

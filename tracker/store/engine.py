@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
-from tracker.errors import ConfigError, ReprotrackError
+from tracker.errors import ConfigError, StoreUnreachable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -63,7 +63,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except OperationalError as exc:
-        raise ReprotrackError(
+        raise StoreUnreachable(
             f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
             f"{exc.orig}"
         ) from None

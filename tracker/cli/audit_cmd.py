@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tracker.audit_plan import find_resumable
+from tracker.audit_plan import find_resumable, plan_audit
 from tracker.auditing import (
     AuditProgress,
     AuditTerminated,
@@ -83,9 +83,17 @@ def audit_command(
         raise InputError("must be more than 0", file=settings.source, key="audit.interval_days")
     engine = app.engine
     resumed: Audit | None = None
-    if resume:
-        with Session(engine) as session:
+    interval = timedelta(days=settings.audit.interval_days)
+    with Session(engine) as session:
+        if resume:
             resumed = find_resumable(session, audit_id)
+        elif not plan_audit(session, paper_ids=paper or None, due_only=due, interval=interval,
+                            limit=1):
+            # An audit of nothing would only become the default report: record none.
+            app.err.print("nothing to audit: " + (
+                f"no paper is due (each was scored within {settings.audit.interval_days:g} days)"
+                if due else "no paper is tracked (see `reprotrack import`)"), markup=False)
+            return
     sources = build_sources(settings)
     started = time.monotonic()
     final: Audit | None = None
@@ -94,7 +102,7 @@ def audit_command(
             final = run_audit(
                 engine, sources, settings.scoring.weights,
                 paper_ids=paper or None, due_only=due,
-                interval=timedelta(days=settings.audit.interval_days), limit=limit,
+                interval=interval, limit=limit,
                 trigger="cli", resume=resumed, progress=show,
                 chunk_size=settings.audit.chunk_size,
                 concurrency_per_service=settings.http.concurrency_per_service,
@@ -107,8 +115,6 @@ def audit_command(
         _print_summary_of_latest(app.err, engine, resumed, started)
         raise typer.Exit(code=exc.exit_code) from None
     app.err.print(summary_line(final, time.monotonic() - started), markup=False, highlight=False)
-    if resumed is None and final.papers_total == 0:
-        app.err.print("nothing to audit" + (" (no paper is due)" if due else ""), markup=False)
     if nothing_reachable(engine, final):
         raise ServiceUnreachable("no service could be reached: every link check failed")
 

@@ -104,9 +104,11 @@ def test_limit_and_paper_choose_the_papers(services, db_url: str) -> None:  # ty
 
     assert "completed: 1/1 papers" in limited.stderr
     assert "completed: 2/2 papers" in chosen.stderr
-    assert due.exit_code == 0 and "nothing to audit (no paper is due)" in due.stderr
+    assert due.exit_code == 0 and "nothing to audit: no paper is due" in due.stderr
     with Session(open_store(db_url)) as session:
         assert session.get(Audit, 2).paper_ids == [paper_ids[2], paper_ids[1]]  # type: ignore[union-attr]
+        # nothing due records nothing: the last real audit stays the default report
+        assert len(session.exec(select(Audit)).all()) == 2
 
 
 @pytest.mark.parametrize("args, message", [

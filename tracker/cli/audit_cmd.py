@@ -10,7 +10,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -138,11 +145,9 @@ def _progress_display(err: Console) -> Iterator[Callable[[AuditProgress], None]]
     """A progress bar on a terminal; otherwise one plain line per chunk on stderr."""
     if not is_terminal(err):
         def log_chunk(state: AuditProgress) -> None:
-            stage, _, counts = state.stage.partition(" ")
-            if stage == "discovering" and counts.split("/")[0] == "1":
-                total = counts.split("/")[1]
-                err.print(f"audit #{state.audit_id}: discovering the links of {total} papers",
-                          markup=False, highlight=False)
+            if state.stage == "discovering" and state.stage_done == 1:
+                err.print(f"audit #{state.audit_id}: discovering the links of "
+                          f"{state.stage_total} papers", markup=False, highlight=False)
             if state.chunk_done:
                 err.print(
                     f"audit #{state.audit_id}: {state.papers_done}/{state.papers_total} papers, "
@@ -153,17 +158,36 @@ def _progress_display(err: Console) -> Iterator[Callable[[AuditProgress], None]]
 
         yield log_chunk
         return
-    columns = (TextColumn("audit #{task.fields[audit_id]} {task.fields[stage]}"), BarColumn(),
-               MofNCompleteColumn(),
-               TextColumn("papers · {task.fields[links]} links · {task.fields[requests]} requests"
-                          " · {task.fields[errors]} errors"), TimeElapsedColumn())
-    with Progress(*columns, console=err) as bar:
-        task = bar.add_task("audit", total=None, audit_id="-", stage="", links=0, requests=0,
-                            errors=0)
+    with Progress(*progress_columns(), console=err) as bar:
+        task = bar.add_task("audit", total=None, audit_id="-", stage="starting", papers="",
+                            links=0, requests=0, errors=0)
 
         def update(state: AuditProgress) -> None:
-            bar.update(task, total=state.papers_total, completed=state.papers_done,
-                       audit_id=state.audit_id, stage=state.stage, links=state.links_checked,
-                       requests=sum(state.requests.values()), errors=state.errors)
+            bar.update(task, total=state.papers_total, completed=state.completed,
+                       audit_id=state.audit_id, stage=stage_text(state),
+                       papers=f"{state.papers_done}/{state.papers_total}",
+                       links=state.links_checked, requests=sum(state.requests.values()),
+                       errors=state.errors)
 
         yield update
+
+
+_STAGE_UNITS = {"discovering": "papers", "observing": "links", "scoring": "papers"}
+
+
+def stage_text(state: AuditProgress) -> str:
+    """`observing 40/85 links`: the stage of the current chunk and how far it is."""
+    unit = _STAGE_UNITS.get(state.stage)
+    if unit is None:
+        return state.stage
+    return f"{state.stage} {state.stage_done}/{state.stage_total} {unit}"
+
+
+def progress_columns() -> tuple[ProgressColumn, ...]:
+    """The audit bar: stage, bar, papers done, links, requests, errors, elapsed and ETA."""
+    return (
+        TextColumn("audit #{task.fields[audit_id]} {task.fields[stage]:<26}"), BarColumn(),
+        TextColumn("{task.fields[papers]} papers · {task.fields[links]} links · "
+                   "{task.fields[requests]} requests · {task.fields[errors]} errors"),
+        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+    )

@@ -203,3 +203,39 @@ def test_sigterm_interrupts_the_audit_and_resume_finishes_it_exactly_once(
     assert set(looks) == set(link_ids) and set(looks.values()) == {1}
     # Nothing was fetched twice, and the cost of both runs adds up to what the Hub saw.
     assert len(fake_hub.info_requests()) == 25 == done.requests["huggingface"]
+
+
+def test_the_progress_advances_per_link_and_paper_in_every_stage_with_an_eta(
+    services, sqlite_url: str  # type: ignore[no-untyped-def]
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from tracker.auditing import AuditProgress, run_audit
+    from tracker.cli.audit_cmd import _progress_display
+    from tracker.config import load_settings
+    from tracker.sources import build_sources
+
+    hub, _ = services
+    hub_papers(sqlite_url, hub, 4)  # 4 papers, 5 distinct links, chunks of 2
+    settings = load_settings(None, database_url=sqlite_url)
+    events: list[AuditProgress] = []
+    run_audit(open_store(sqlite_url), build_sources(settings), settings.scoring.weights,
+              chunk_size=2, progress=events.append)
+
+    working = [e for e in events if not e.chunk_done and e.stage in ("observing", "scoring")]
+    for stage, unit_count in (("observing", 5), ("scoring", 4)):
+        steps = [e for e in working if e.stage == stage and e.stage_done > 0]
+        assert len(steps) >= unit_count, stage  # one report per link / per paper
+    shown = [e.completed for e in events]
+    assert shown == sorted(shown) and shown[-1] == 4  # never backwards, ends full
+    first_chunk = [e.completed for e in working if e.papers_done == 0]
+    assert len(set(first_chunk)) >= 4 and 0 < min(v for v in first_chunk if v) < 2  # moves inside
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=160, color_system=None)
+    with _progress_display(console) as show:
+        show(next(e for e in working if e.stage == "observing" and e.stage_done == 1))
+    text = screen.getvalue()
+    assert "observing 1/" in text and " links" in text and "eta" in text

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli.audit_cmd import audit_command
+from tracker.cli.badge_cmd import badge_command
 from tracker.cli.check_cmd import check_command
 from tracker.cli.context import AppContext
 from tracker.cli.discovery_cmd import confirm_command, link_app
@@ -97,3 +98,4 @@ app.command("confirm", cls=PlainCommand)(confirm_command)
 app.command("audit", cls=PlainCommand)(audit_command)
 app.command("report", cls=PlainCommand)(report_command)
 app.command("schedule", cls=PlainCommand)(schedule_command)
+app.command("badge", cls=PlainCommand)(badge_command)

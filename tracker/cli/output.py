@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console, ConsoleRenderable, RenderHook
 from rich.table import Table
 
@@ -34,12 +36,40 @@ def plain(table: Table) -> Table:
     return table
 
 
+class _TrimmedStdout:
+    """sys.stdout (whichever it is at the time) with the spaces that pad table cells trimmed
+    from the end of each line."""
+
+    def __init__(self) -> None:
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        """Write every complete line right-trimmed; keep a partial line for later."""
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        if lines:
+            sys.stdout.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        """Write a pending partial line as it is."""
+        if self._pending:
+            sys.stdout.write(self._pending)
+            self._pending = ""
+        sys.stdout.flush()
+
+    def isatty(self) -> bool:
+        """Never a terminal: it is only used when stdout is not one."""
+        return False
+
+
 def stdout_console() -> Console:
     """The console for results: Rich on a terminal, plain wide text for pipes and files."""
     console = Console(soft_wrap=True)
     if console.is_terminal:
         return console
-    console = Console(soft_wrap=True, width=PLAIN_WIDTH, no_color=True, highlight=False)
+    console = Console(file=_TrimmedStdout(), soft_wrap=True, width=PLAIN_WIDTH, no_color=True,
+                      highlight=False)  # type: ignore[arg-type]
     console.push_render_hook(PlainTables())
     return console
 

@@ -24,8 +24,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from tracker.config import DiscoverySettings, Settings
-from tracker.discovery.hf_papers import index_findings
-from tracker.discovery.identify import Identification, PaperView, arxiv_entry, identify
+from tracker.discovery.by_repository import identity_of
+from tracker.discovery.hf_papers import IndexFindings, index_findings
+from tracker.discovery.identify import (
+    Identification,
+    PaperView,
+    TitleMatch,
+    arxiv_entry,
+    identify,
+)
 from tracker.discovery.pages import is_code_repository, is_project_page, linked_from, prefetch
 from tracker.discovery.rules import (
     HUB_KINDS,
@@ -37,6 +44,7 @@ from tracker.discovery.rules import (
     judge,
     owners_of,
 )
+from tracker.identifiers import is_link_title
 from tracker.links import LinkKind, NormalisedLink, extract_links, normalise_url
 from tracker.sources import SourceSet
 from tracker.sources.arxiv import ArxivClient
@@ -157,6 +165,8 @@ def discover(
     summary.observed.update(prefetch(engine, clients.sources, repositories, audit_id=audit_id))
     for paper_id in ids:
         _readme_step(engine, clients.sources, paper_id, settings, summary, audit_id)
+    for paper_id in ids:
+        _repository_step(engine, clients, paper_id, settings, summary, moment, audit_id)
     return summary
 
 
@@ -349,6 +359,33 @@ def _readme_step(
             if link.kind in HUB_KINDS or link.kind in RECORD_KINDS
         ]
     _write(engine, paper_id, proposals, settings, summary)
+
+
+def _repository_step(
+    engine: Engine, clients: DiscoveryClients, paper_id: int, settings: DiscoverySettings,
+    summary: DiscoverySummary, now: datetime, audit_id: int | None,
+) -> None:
+    """A paper known only by its repository: identified when its README cites a paper whose
+    Hub page names that repository; a sole cited paper is otherwise a candidate match."""
+    view = _view(engine, paper_id)
+    if view is None or view.arxiv_id or not is_link_title(view.title):
+        return
+    for repository in filter(is_code_repository, _active_links(engine, paper_id)):
+        read = linked_from(engine, clients.sources, repository, audit_id=audit_id)
+        findings = IndexFindings()
+        identity = identity_of(engine, clients.papers, repository.url, read.urls, settings,
+                               now, findings)
+        summary.lookups_sent += findings.searched
+        summary.lookups_cached += findings.cached
+        if identity.arxiv_id:
+            found = Identification(identity.arxiv_id, "hf-paper-repo")
+            if _set_arxiv_id(engine, paper_id, found, summary):
+                _index_step(engine, clients, paper_id, identity.arxiv_id, found, settings,
+                            summary, now, ask_arxiv=True)
+            return
+        if len(identity.cited) == 1:
+            match = TitleMatch(identity.cited[0], "", 0.5, "readme")
+            _store_matches(engine, paper_id, Identification(matches=[match]), settings, summary)
 
 
 def _write(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tracker.identifiers import link_title
 from tracker.ingest import id_list
 from tracker.ingest.records import InvalidRecord, PaperRecord, Parsed, shorten
 from tracker.links import LinkKind, normalise_url
@@ -40,8 +41,7 @@ def parse_line(line: str) -> PaperRecord | str | None:
     if link.kind == LinkKind.WEB and link.host.removeprefix("www.") in _SERVICE_HOSTS:
         return (f"{shorten(text)} is a {link.host} page but not a repository, Hub entry, OSF "
                 "node or Zenodo record")
-    title = link.url.split("://", 1)[1].rstrip("/")
-    return PaperRecord(line=0, title=title, urls=[(link.url, "url")])
+    return PaperRecord(line=0, title=link_title(link.url), urls=[(link.url, "url")])
 
 
 def looks_like_urls(lines: list[str]) -> bool:

@@ -298,7 +298,8 @@ class _AuditRun:
         """One more paper or link of the current stage (or `done` of `total`), reported."""
         with self._lock:
             name, count, of = self._stage
-            self._stage = (name, count + 1 if done is None else done, of if total is None else total)
+            self._stage = (name, count + 1 if done is None else done,
+                           of if total is None else total)
         self._report(chunk_done=False)
 
     # -- figures -----------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-
 from sqlmodel import Session
 
 from tracker.checking import PaperCheck, check_json, check_paper

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import IO
 
 from rich.console import Console, ConsoleRenderable, RenderHook
 from rich.table import Table
@@ -68,8 +69,9 @@ def stdout_console() -> Console:
     console = Console(soft_wrap=True)
     if console.is_terminal:
         return console
-    console = Console(file=_TrimmedStdout(), soft_wrap=True, width=PLAIN_WIDTH, no_color=True,
-                      highlight=False)  # type: ignore[arg-type]
+    trimmed: IO[str] = _TrimmedStdout()  # type: ignore[assignment]  # what Console uses of IO
+    console = Console(file=trimmed, soft_wrap=True, width=PLAIN_WIDTH, no_color=True,
+                      highlight=False)
     console.push_render_hook(PlainTables())
     return console
 

@@ -36,7 +36,9 @@ def run(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
-def test_check_of_an_untracked_paper_leaves_the_tracked_set_alone(hub: FakeHub, db_url: str) -> None:
+def test_check_of_an_untracked_paper_leaves_the_tracked_set_alone(
+    hub: FakeHub, db_url: str
+) -> None:
     url = "https://huggingface.co/org/model"
     checked = run("--db", db_url, "check", url, "--json")
 

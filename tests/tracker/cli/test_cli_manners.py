@@ -99,7 +99,8 @@ def test_piped_tables_are_plain_aligned_and_never_wrap_urls(workdir: Path) -> No
     assert any(long_url in line for line in lines)  # whole, on one line
     assert not any(ch in listed.stdout for ch in "│┃━─┏╭")  # no box drawing
     rows = [line for line in lines if "github_repo:" in line]
-    assert len(rows) == 2 and rows[0].index("github_repo:") == rows[1].index("github_repo:")  # aligned
+    assert len(rows) == 2  # aligned:
+    assert rows[0].index("github_repo:") == rows[1].index("github_repo:")
     assert all(line == line.rstrip() for line in lines)  # no padding left at line ends
 
 

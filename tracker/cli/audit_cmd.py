@@ -31,7 +31,7 @@ from tracker.auditing import (
     summary_line,
 )
 from tracker.cli.context import app_context, is_terminal, reports_errors
-from tracker.discovery import discovery_for
+from tracker.discovery import DISCOVERY_PASSES, discovery_for
 from tracker.errors import InputError, ServiceUnreachable
 from tracker.sources import build_sources
 from tracker.store.models import Audit
@@ -147,7 +147,7 @@ def _progress_display(err: Console) -> Iterator[Callable[[AuditProgress], None]]
         def log_chunk(state: AuditProgress) -> None:
             if state.stage == "discovering" and state.stage_done == 1:
                 err.print(f"audit #{state.audit_id}: discovering the links of "
-                          f"{state.stage_total} papers", markup=False, highlight=False)
+                          f"{state.chunk_papers} papers", markup=False, highlight=False)
             if state.chunk_done:
                 err.print(
                     f"audit #{state.audit_id}: {state.papers_done}/{state.papers_total} papers, "
@@ -180,6 +180,12 @@ def stage_text(state: AuditProgress) -> str:
     unit = _STAGE_UNITS.get(state.stage)
     if unit is None:
         return state.stage
+    if state.stage == "discovering" and state.chunk_papers and state.stage_done:
+        # Discovery counts each paper once per pass: say which pass, and how far into it.
+        per_pass = state.chunk_papers
+        index = min(len(DISCOVERY_PASSES), (state.stage_done - 1) // per_pass + 1)
+        within = state.stage_done - (index - 1) * per_pass
+        return f"{DISCOVERY_PASSES[index - 1]} {within}/{per_pass} {unit}"
     return f"{state.stage} {state.stage_done}/{state.stage_total} {unit}"
 
 

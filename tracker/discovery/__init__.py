@@ -54,7 +54,11 @@ from tracker.store.engine import transaction
 from tracker.store.models import Link, Paper, PaperMatch
 from tracker.store.papers import LinkState, PaperFields, add_links, links_of, merge_fields
 
+# The passes of discovery over a list of papers, in order, as its progress counts them.
+DISCOVERY_PASSES = ("identifying", "reading pages", "reading READMEs")
+
 __all__ = [
+    "DISCOVERY_PASSES",
     "Discovery", "DiscoveryClients", "DiscoverySummary", "build_discovery_clients", "discover",
 ]
 
@@ -144,29 +148,38 @@ def discover(
 
     Observations made to read a page or README are stored (tagged with `audit_id`) and
     returned in `summary.observed`, so the caller need not fetch those links again.
-    `progress(done, total)` is called as each paper has been identified (the slow part:
-    index searches, and arXiv's one request every 3 seconds).
+    `progress(done, total)` is called after each paper of each of the three passes
+    (identifying it: the slow part, with index searches and arXiv's one request every 3
+    seconds; reading its project pages; reading its repositories' READMEs), so `total` is
+    three times the number of papers (`DISCOVERY_PASSES`).
     """
     summary = DiscoverySummary()
     if not settings.enabled:
         return summary
     moment = now or utcnow()
     ids = list(dict.fromkeys(paper_ids))
-    # Step by step over all papers, so that the repositories to read can be fetched in batches.
-    for done, paper_id in enumerate(ids, start=1):
-        _identify_and_index(engine, clients, paper_id, settings, summary, moment)
+    steps = iter(range(1, len(DISCOVERY_PASSES) * len(ids) + 1))
+
+    def advance() -> None:
+        step = next(steps)
         if progress is not None:
-            progress(done, len(ids))
+            progress(step, len(DISCOVERY_PASSES) * len(ids))
+
+    # Step by step over all papers, so that the repositories to read can be fetched in batches.
+    for paper_id in ids:
+        _identify_and_index(engine, clients, paper_id, settings, summary, moment)
+        advance()
     for paper_id in ids:
         _page_step(engine, clients.sources, paper_id, settings, summary, audit_id)
+        advance()
     with Session(engine) as session:
         repositories = [link for links in links_of(session, ids).values() for link in links
                         if is_code_repository(link)]
     summary.observed.update(prefetch(engine, clients.sources, repositories, audit_id=audit_id))
     for paper_id in ids:
         _readme_step(engine, clients.sources, paper_id, settings, summary, audit_id)
-    for paper_id in ids:
         _repository_step(engine, clients, paper_id, settings, summary, moment, audit_id)
+        advance()
     return summary
 
 

@@ -239,3 +239,17 @@ def test_the_progress_advances_per_link_and_paper_in_every_stage_with_an_eta(
         show(next(e for e in working if e.stage == "observing" and e.stage_done == 1))
     text = screen.getvalue()
     assert "observing 1/" in text and " links" in text and "eta" in text
+
+
+def test_the_discovery_stage_names_its_pass() -> None:
+    from tracker.auditing import AuditProgress
+    from tracker.cli.audit_cmd import stage_text
+
+    def at(done: int) -> str:
+        return stage_text(AuditProgress(audit_id=1, papers_total=8, papers_done=0,
+                                        links_checked=0, errors=0, stage="discovering",
+                                        stage_done=done, stage_total=12, chunk_papers=4))
+
+    assert [at(1), at(4), at(6), at(12)] == [
+        "identifying 1/4 papers", "identifying 4/4 papers", "reading pages 2/4 papers",
+        "reading READMEs 4/4 papers"]

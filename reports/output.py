@@ -8,6 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from reports.files import default_file_mode
 from tracker.errors import InputError, ReprotrackError, StorageError
 
 # The machine cannot take the data (exit 3); any other OSError is a path the user got wrong.
@@ -64,23 +65,13 @@ def write_output(path: Path, text: str, *, create_parent: bool = False) -> None:
         raise output_failure(exc, path) from None
 
 
-def _read_umask() -> int:
-    """The process's umask (read once, at import, while no other thread creates files)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return umask
-
-
-_NEW_FILE_MODE = 0o666 & ~_read_umask()
-
-
 def _mode_for(path: Path) -> int:
     """The replaced file's permissions, or a new file's (0666 minus the umask) rather than
     mkstemp's 0600."""
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        return _NEW_FILE_MODE
+        return default_file_mode()
 
 
 def _replace_atomically(path: Path, text: str) -> None:

@@ -40,11 +40,11 @@ def test_an_audit_with_tokens_writes_them_nowhere(
             "title": "A paper", "abstract": "https://github.com/lab/method and "
             "https://huggingface.co/alice/private-model"}) + "\n")
         runner = CliRunner()
-        caplog.set_level(logging.DEBUG)
+        caplog.set_level(logging.DEBUG)  # and -vvv below: the loudest logs must not leak either
         outputs, checked = [], {}
         for args in (["import", str(papers)], ["audit"], ["report"], ["check", "A paper", "--json"],
                      ["export", "--format", "jsonl"]):
-            result = runner.invoke(app, ["--db", db_url, *args], catch_exceptions=False)
+            result = runner.invoke(app, ["-vvv", "--db", db_url, *args], catch_exceptions=False)
             assert result.exit_code == 0, result.output
             outputs.append(result.stdout + result.stderr)
             if args[0] == "check":
@@ -56,7 +56,7 @@ def test_an_audit_with_tokens_writes_them_nowhere(
     # private (without the token the Hub answers "not found").
     assert [link["status"] for link in checked["links"]] == ["ok", "private"]
     assert github.server.requests_to("graphql", method="POST")
-    reports = "".join(p.read_text() for p in (tmp_path / "reports").iterdir())
+    reports = "".join(p.read_text() for p in (tmp_path / "reprotrack-reports").iterdir())
     engine = open_store(db_url)
     dump = []
     with engine.connect() as connection:

@@ -80,7 +80,21 @@ class AuditProgress:
     errors: int
     requests: dict[str, int] = field(default_factory=dict)
     chunk_done: bool = False
-    stage: str = "checking"  # or "discovering N/M": identifying the chunk's papers
+    # The stage of the current chunk: discovering (its papers' links), observing (its links)
+    # or scoring (its papers), with how far it is: a bar can move with every paper and link.
+    stage: str = "checking"
+    stage_done: int = 0
+    stage_total: int = 0
+    chunk_papers: int = 0  # papers in the current chunk
+    chunk_fraction: float = 0.0  # share of the current chunk's work done, over its stages
+
+    @property
+    def completed(self) -> float:
+        """Papers done, plus the current chunk's share: what a progress bar shows."""
+        if self.chunk_done:
+            return float(self.papers_done)
+        return min(float(self.papers_total),
+                   self.papers_done + self.chunk_fraction * self.chunk_papers)
 
 
 ProgressCallback = Callable[[AuditProgress], None]
@@ -195,6 +209,10 @@ class _AuditRun:
         self._live_links = 0
         self._lock = threading.Lock()
         self.last_known_days = DEFAULT_LAST_KNOWN_DAYS
+        self._stages = (["discovering"] if discovery is not None else []) + ["observing",
+                                                                              "scoring"]
+        self._stage = ("checking", 0, 0)  # name, done, total
+        self._chunk_papers = 0
 
     # -- the work ------------------------------------------------------------------------
     def work(self) -> None:
@@ -203,17 +221,21 @@ class _AuditRun:
         for start in range(0, len(self.plan), self.chunk_size):
             self.check_stop()
             self._chunk(self.plan[start:start + self.chunk_size])
+            with self._lock:
+                self._stage = ("checking", 0, 0)
             self._save_progress()
             self._report(chunk_done=True)
 
     def _chunk(self, paper_ids: list[int]) -> None:
+        with self._lock:
+            self._chunk_papers, self._stage = len(paper_ids), ("checking", 0, 0)
         if self.discovery is not None:
             # What discovery fetches (pages, READMEs) is stored in this audit, so the
             # observed-in-this-audit filter below does not fetch it again.
+            self._enter("discovering", len(paper_ids))
             self.discovery.run(
                 self.engine, paper_ids, audit_id=self.audit_id,
-                progress=lambda done, total: self._report(
-                    chunk_done=False, stage=f"discovering {done}/{total}"),
+                progress=lambda done, total: self._advance(done=done, total=total),
             )
             self.check_stop()
             self._report(chunk_done=False)
@@ -228,21 +250,23 @@ class _AuditRun:
             earlier = store.observations_by_url(session, self.audit_id, [l.url for l in pending])
             scored = store.scored_paper_ids(session, self.audit_id, list(papers))
         self.vanished += len(set(paper_ids) - set(papers))
+        self._enter("observing", len(pending))
         observed = self._copy_earlier(pending, {u: as_observation(r) for u, r in earlier.items()})
         observed |= observe_links(
             self.engine, self.sources, [l for l in pending if l.url not in earlier],
             on_observation=self._on_link, audit_id=self.audit_id,
             concurrency_per_service=self.concurrency, should_stop=self.stop.is_set,
         )
+        self._enter("scoring", len(dict.fromkeys(paper_ids)))
         for paper_id in dict.fromkeys(paper_ids):
             self.check_stop()
             paper = papers.get(paper_id)
-            if paper is None or paper_id in scored:
-                continue
-            paper_links = links[paper_id]
-            mine = {l.id: observed[l.id] for l in paper_links if l.id in observed}
-            score_and_store(self.engine, paper, paper_links, mine, self.weights,
-                            audit_id=self.audit_id, last_known_days=self.last_known_days)
+            if paper is not None and paper_id not in scored:
+                paper_links = links[paper_id]
+                mine = {l.id: observed[l.id] for l in paper_links if l.id in observed}
+                score_and_store(self.engine, paper, paper_links, mine, self.weights,
+                                audit_id=self.audit_id, last_known_days=self.last_known_days)
+            self._advance()
 
     def check_stop(self) -> None:
         """Raise the interruption that was requested, at a point where none is half-done."""
@@ -273,6 +297,20 @@ class _AuditRun:
         """Called (from worker threads too) for every observation stored: live progress."""
         with self._lock:
             self._live_links += 1
+        self._advance()
+
+    def _enter(self, stage: str, total: int) -> None:
+        """Start a stage of the current chunk, with the number of papers or links it works on."""
+        with self._lock:
+            self._stage = (stage, 0, total)
+        self._report(chunk_done=False)
+
+    def _advance(self, *, done: int | None = None, total: int | None = None) -> None:
+        """One more paper or link of the current stage (or `done` of `total`), reported."""
+        with self._lock:
+            name, count, of = self._stage
+            self._stage = (name, count + 1 if done is None else done,
+                           of if total is None else total)
         self._report(chunk_done=False)
 
     # -- figures -----------------------------------------------------------------------------
@@ -309,16 +347,24 @@ class _AuditRun:
             self.papers_done, self.links_checked, self.errors = papers_done, links_checked, errors
             self._live_links = 0
 
-    def _report(self, *, chunk_done: bool, stage: str = "checking") -> None:
+    def _report(self, *, chunk_done: bool) -> None:
         if self.progress is None:
             return
         with self._lock:
             links = self.links_checked + self._live_links
             done, errors = self.papers_done, self.errors
+            stage, stage_done, stage_total = self._stage
+        if stage in self._stages:  # a stage with nothing to do is done
+            position = self._stages.index(stage)
+            share = min(1.0, stage_done / stage_total) if stage_total else 1.0
+        else:  # between chunks
+            position, share = 0, 0.0
         self.progress(AuditProgress(
             audit_id=self.audit_id, papers_total=len(self.plan), papers_done=done,
             links_checked=links, errors=errors, requests=self._request_figures()[0],
-            chunk_done=chunk_done, stage=stage,
+            chunk_done=chunk_done, stage=stage, stage_done=stage_done, stage_total=stage_total,
+            chunk_papers=self._chunk_papers,
+            chunk_fraction=(position + share) / len(self._stages),
         ))
 
     # -- the end -----------------------------------------------------------------------------
@@ -340,11 +386,13 @@ class _AuditRun:
                     if reason is not None:
                         status, message = "degraded", reason
                 store.finish_audit(session, self.audit_id, status, message)
-        except Exception:
+        except Exception as exc:
             if status == "completed":
                 raise
-            log.warning("audit #%s: could not record that it %s", self.audit_id, status,
-                        exc_info=True)
+            # One line (the database may be what failed: no SQL, no traceback unless -vv).
+            log.warning("audit #%s: could not record that it %s: %s", self.audit_id, status,
+                        type(exc).__name__)
+            log.debug("audit #%s: recording failed", self.audit_id, exc_info=True)
 
     def reload(self) -> Audit:
         """The audit row as stored now."""

@@ -127,7 +127,7 @@ class ScoringSettings:
 class ReportsSettings:
     """Audit reports (`reprotrack report`) and what counts as a change between audits."""
 
-    dir: str = "reports"
+    dir: str = "reprotrack-reports"  # relative to the working directory
     stars_change_threshold: float = 0.2
     stars_change_minimum: int = 10
 

@@ -53,3 +53,7 @@ class StorageError(ReprotrackError):
     """The disk or the database could not take or give data at all (exit code 3)."""
 
     exit_code = 3
+
+
+class StoreUnreachable(ServiceUnreachable):
+    """The database could not be opened or reached (exit code 3, like any service)."""

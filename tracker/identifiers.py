@@ -132,3 +132,19 @@ def normalise_title(title: str) -> str:
     s = unicodedata.normalize("NFC", s)
     s = _NON_WORD_RE.sub(" ", s)
     return " ".join(s.split())
+
+
+# host.tld/path with no spaces: what a URL list titles a paper with until it is identified.
+_LINK_TITLE_RE = re.compile(
+    r"(?:(?:[\w-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?/\S*", re.IGNORECASE)
+
+
+def link_title(url: str) -> str:
+    """The stand-in title of a paper known only by a link: the URL without its scheme."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def is_link_title(title: str | None) -> bool:
+    """Whether `title` is only a stand-in (`github.com/lab/method`), not a paper's title: it
+    is replaced when the paper's real title is learnt, and never searched for in an index."""
+    return bool(title) and _LINK_TITLE_RE.fullmatch(title or "") is not None

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from reports.publish import write_report
-from tracker.audit_plan import find_resumable, is_live
+from tracker.audit_plan import find_resumable, is_live, plan_audit
 from tracker.auditing import run_audit, summary_line
 from tracker.config import ScheduleSettings, Settings
 from tracker.discovery import discovery_for
@@ -87,13 +87,18 @@ def run_once(engine: Engine, settings: Settings, *, stop: threading.Event | None
                 resume = find_resumable(session, unfinished.id)
             except InputError:
                 resume = None
+        interval = timedelta(days=settings.audit.interval_days)
+        if resume is None and settings.schedule.due_only and not plan_audit(
+                session, due_only=True, interval=interval, limit=1):
+            log.info("scheduled run skipped: no paper is due")  # an empty audit is no report
+            return ScheduledRun(skipped="no paper is due")
     sources = build_sources(settings)
     started = time.monotonic()
     try:
         audit = run_audit(
             engine, sources, settings.scoring.weights,
             due_only=settings.schedule.due_only and resume is None,
-            interval=timedelta(days=settings.audit.interval_days),
+            interval=interval,
             trigger="schedule", resume=resume, chunk_size=settings.audit.chunk_size,
             concurrency_per_service=settings.http.concurrency_per_service,
             stop=stop, discovery=discovery_for(settings, sources),

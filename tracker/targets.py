@@ -20,6 +20,20 @@ def resolve_target(session: Session, target: str) -> Paper:
     A paper or URL not stored yet is added (a URL becomes a user-provided link of a new paper).
     An unknown or ambiguous title is an InputError listing the candidates.
     """
+    paper = _lookup(session, target, create=True)
+    assert paper is not None  # created when it was missing
+    return paper
+
+
+def find_target(session: Session, target: str) -> Paper | None:
+    """The stored paper `target` names, or None when it names a paper or URL not tracked yet.
+
+    Reads only: nothing is added. Titles, like `#id`s, must name a stored paper (InputError).
+    """
+    return _lookup(session, target, create=False)
+
+
+def _lookup(session: Session, target: str, *, create: bool) -> Paper | None:
     text = target.strip()
     if not text:
         raise InputError("empty target: give an arXiv id, a URL or a stored paper's title")
@@ -27,16 +41,16 @@ def resolve_target(session: Session, target: str) -> Paper:
         return paper_by_id(session, int(text[1:]))
     arxiv_id = parse_arxiv_id(text)
     if arxiv_id:
-        return _paper_for(session, PaperFields(arxiv_id=arxiv_id))
+        return _paper_for(session, PaperFields(arxiv_id=arxiv_id), create=create)
     doi = parse_doi(text) if text.lower().startswith(("10.", "doi:", "https://doi.org")) else None
     link = normalise_url(text) if "." in text and " " not in text else None
     if doi and (link is None or link.kind == LinkKind.DOI):
-        return _paper_for(session, PaperFields(doi=doi))
+        return _paper_for(session, PaperFields(doi=doi), create=create)
     if link is not None:
         existing = session.exec(
             select(Paper).join(Link).where(Link.url == link.url).order_by(col(Paper.id))
         ).first()
-        if existing:
+        if existing or not create:
             return existing
         paper = new_paper(PaperFields())
         session.add(paper)
@@ -47,9 +61,9 @@ def resolve_target(session: Session, target: str) -> Paper:
     return paper_by_title(session, text)
 
 
-def _paper_for(session: Session, fields: PaperFields) -> Paper:
+def _paper_for(session: Session, fields: PaperFields, *, create: bool) -> Paper | None:
     paper = find_paper(session, fields)
-    if paper is None:
+    if paper is None and create:
         paper = new_paper(fields)
         session.add(paper)
         session.flush()

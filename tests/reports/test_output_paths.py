@@ -38,11 +38,11 @@ def test_export_into_a_missing_directory_is_refused_and_creates_nothing(
     assert not (tmp_path / "no").exists()
 
 
-def test_export_to_a_directory_is_refused(imported: str, tmp_path: Path) -> None:
+def test_export_to_a_directory_writes_a_default_named_file_in_it(imported: str,
+                                                                  tmp_path: Path) -> None:
     result = run("--db", imported, "export", "--out", str(tmp_path))
-    assert result.exit_code == 2
-    assert result.stderr.strip().startswith(f"error: {tmp_path}: is a directory, not a file")
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reprotrack-export.csv").read_text().startswith("paper_id,")
 
 
 def test_report_out_naming_a_file_is_refused(imported: str, tmp_path: Path) -> None:

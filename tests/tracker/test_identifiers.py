@@ -131,3 +131,18 @@ def test_normalise_title_merges_spellings() -> None:
 )
 def test_normalise_title(title: str, expected: str) -> None:
     assert normalise_title(title) == expected
+
+
+def test_stand_in_titles_from_url_lists_are_told_from_real_titles() -> None:
+    from tracker.identifiers import is_link_title, link_title
+    from tracker.store.models import Paper
+    from tracker.store.papers import PaperFields, merge_fields
+
+    assert link_title("https://github.com/microsoft/LoRA/") == "github.com/microsoft/LoRA"
+    assert is_link_title("github.com/microsoft/LoRA") and is_link_title("127.0.0.1:80/p.html")
+    for title in ("LoRA: Low-Rank Adaptation", "v1.0/beta", "Hello world/x", None, ""):
+        assert not is_link_title(title), title
+    paper = Paper(title="github.com/lab/method")
+    assert merge_fields(paper, PaperFields(title="Method: Learning Things Well"))
+    assert paper.title == "Method: Learning Things Well"  # a real title replaces a stand-in
+    assert not merge_fields(paper, PaperFields(title="github.com/lab/method"))  # never back

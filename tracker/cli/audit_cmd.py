@@ -10,11 +10,18 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tracker.audit_plan import find_resumable
+from tracker.audit_plan import find_resumable, plan_audit
 from tracker.auditing import (
     AuditProgress,
     AuditTerminated,
@@ -24,7 +31,7 @@ from tracker.auditing import (
     summary_line,
 )
 from tracker.cli.context import app_context, is_terminal, reports_errors
-from tracker.discovery import discovery_for
+from tracker.discovery import DISCOVERY_PASSES, discovery_for
 from tracker.errors import InputError, ServiceUnreachable
 from tracker.sources import build_sources
 from tracker.store.models import Audit
@@ -36,18 +43,20 @@ def audit_command(
     audit_id: Annotated[
         int | None,
         typer.Argument(help="With --resume: the audit to continue (default: the newest "
-                       "unfinished one).", show_default=False, metavar="AUDIT_ID"),
+                       "unfinished one).", show_default=False, metavar="[AUDIT_ID]"),
     ] = None,
     due: Annotated[
         bool,
         typer.Option("--due", help="Only papers not scored within audit.interval_days."),
     ] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Check at most N papers.")
+        int | None, typer.Option("--limit", min=1, metavar="N", show_default=False,
+                                 help="Check at most N papers.")
     ] = None,
     paper: Annotated[
         list[int] | None,
-        typer.Option("--paper", help="Check this paper id (repeatable).", show_default=False),
+        typer.Option("--paper", metavar="ID", help="Check this paper id (repeatable).",
+                     show_default=False),
     ] = None,
     resume: Annotated[
         bool,
@@ -55,7 +64,16 @@ def audit_command(
                      "without re-checking what it did."),
     ] = False,
 ) -> None:
-    """Check the tracked papers' links, score every paper, and record the audit's cost.
+    """Check every tracked paper and record the audit.
+
+    Observes the tracked papers' links, scores every paper, and records what the audit
+    checked and cost; the report of the audit is written by `reprotrack report`.
+
+    \b
+    Examples:
+      reprotrack audit
+      reprotrack audit --due --limit 200
+      reprotrack audit --resume
 
     Exit codes: 0 completed (a link that failed is an observation, not a failure);
     2 bad input, nothing to resume, or another audit still running; 3 no service could be
@@ -73,9 +91,17 @@ def audit_command(
         raise InputError("must be more than 0", file=settings.source, key="audit.interval_days")
     engine = app.engine
     resumed: Audit | None = None
-    if resume:
-        with Session(engine) as session:
+    interval = timedelta(days=settings.audit.interval_days)
+    with Session(engine) as session:
+        if resume:
             resumed = find_resumable(session, audit_id)
+        elif not plan_audit(session, paper_ids=paper or None, due_only=due, interval=interval,
+                            limit=1):
+            # An audit of nothing would only become the default report: record none.
+            app.err.print("nothing to audit: " + (
+                f"no paper is due (each was scored within {settings.audit.interval_days:g} days)"
+                if due else "no paper is tracked (see `reprotrack import`)"), markup=False)
+            return
     sources = build_sources(settings)
     started = time.monotonic()
     final: Audit | None = None
@@ -84,7 +110,7 @@ def audit_command(
             final = run_audit(
                 engine, sources, settings.scoring.weights,
                 paper_ids=paper or None, due_only=due,
-                interval=timedelta(days=settings.audit.interval_days), limit=limit,
+                interval=interval, limit=limit,
                 trigger="cli", resume=resumed, progress=show,
                 chunk_size=settings.audit.chunk_size,
                 concurrency_per_service=settings.http.concurrency_per_service,
@@ -98,8 +124,6 @@ def audit_command(
         _print_summary_of_latest(app.err, engine, resumed, started)
         raise typer.Exit(code=exc.exit_code) from None
     app.err.print(summary_line(final, time.monotonic() - started), markup=False, highlight=False)
-    if resumed is None and final.papers_total == 0:
-        app.err.print("nothing to audit" + (" (no paper is due)" if due else ""), markup=False)
     if nothing_reachable(engine, final):
         raise ServiceUnreachable("no service could be reached: every link check failed")
 
@@ -123,11 +147,9 @@ def _progress_display(err: Console) -> Iterator[Callable[[AuditProgress], None]]
     """A progress bar on a terminal; otherwise one plain line per chunk on stderr."""
     if not is_terminal(err):
         def log_chunk(state: AuditProgress) -> None:
-            stage, _, counts = state.stage.partition(" ")
-            if stage == "discovering" and counts.split("/")[0] == "1":
-                total = counts.split("/")[1]
-                err.print(f"audit #{state.audit_id}: discovering the links of {total} papers",
-                          markup=False, highlight=False)
+            if state.stage == "discovering" and state.stage_done == 1:
+                err.print(f"audit #{state.audit_id}: discovering the links of "
+                          f"{state.chunk_papers} papers", markup=False, highlight=False)
             if state.chunk_done:
                 err.print(
                     f"audit #{state.audit_id}: {state.papers_done}/{state.papers_total} papers, "
@@ -138,17 +160,42 @@ def _progress_display(err: Console) -> Iterator[Callable[[AuditProgress], None]]
 
         yield log_chunk
         return
-    columns = (TextColumn("audit #{task.fields[audit_id]} {task.fields[stage]}"), BarColumn(),
-               MofNCompleteColumn(),
-               TextColumn("papers · {task.fields[links]} links · {task.fields[requests]} requests"
-                          " · {task.fields[errors]} errors"), TimeElapsedColumn())
-    with Progress(*columns, console=err) as bar:
-        task = bar.add_task("audit", total=None, audit_id="-", stage="", links=0, requests=0,
-                            errors=0)
+    with Progress(*progress_columns(), console=err) as bar:
+        task = bar.add_task("audit", total=None, audit_id="-", stage="starting", papers="",
+                            links=0, requests=0, errors=0)
 
         def update(state: AuditProgress) -> None:
-            bar.update(task, total=state.papers_total, completed=state.papers_done,
-                       audit_id=state.audit_id, stage=state.stage, links=state.links_checked,
-                       requests=sum(state.requests.values()), errors=state.errors)
+            bar.update(task, total=state.papers_total, completed=state.completed,
+                       audit_id=state.audit_id, stage=stage_text(state),
+                       papers=f"{state.papers_done}/{state.papers_total}",
+                       links=state.links_checked, requests=sum(state.requests.values()),
+                       errors=state.errors)
 
         yield update
+
+
+_STAGE_UNITS = {"discovering": "papers", "observing": "links", "scoring": "papers"}
+
+
+def stage_text(state: AuditProgress) -> str:
+    """`observing 40/85 links`: the stage of the current chunk and how far it is."""
+    unit = _STAGE_UNITS.get(state.stage)
+    if unit is None:
+        return state.stage
+    if state.stage == "discovering" and state.chunk_papers and state.stage_done:
+        # Discovery counts each paper once per pass: say which pass, and how far into it.
+        per_pass = state.chunk_papers
+        index = min(len(DISCOVERY_PASSES), (state.stage_done - 1) // per_pass + 1)
+        within = state.stage_done - (index - 1) * per_pass
+        return f"{DISCOVERY_PASSES[index - 1]} {within}/{per_pass} {unit}"
+    return f"{state.stage} {state.stage_done}/{state.stage_total} {unit}"
+
+
+def progress_columns() -> tuple[ProgressColumn, ...]:
+    """The audit bar: stage, bar, papers done, links, requests, errors, elapsed and ETA."""
+    return (
+        TextColumn("audit #{task.fields[audit_id]} {task.fields[stage]:<26}"), BarColumn(),
+        TextColumn("{task.fields[papers]} papers · {task.fields[links]} links · "
+                   "{task.fields[requests]} requests · {task.fields[errors]} errors"),
+        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+    )

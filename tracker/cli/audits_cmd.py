@@ -43,11 +43,19 @@ def audits_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Show the newest N audits.")
+        int | None, typer.Option("--limit", min=1, metavar="N", help="Show the newest N audits.")
     ] = None,
 ) -> None:
-    """List audits, newest first: status (completed, degraded, interrupted, failed, running),
-    start, end, and per service the requests, 304s and errors."""
+    """List audits, newest first, with how each ended and what each service did.
+
+    Status is completed, degraded (a service failed for part of it), interrupted, failed or
+    running; per service: requests, 304s and inconclusive looks.
+
+    \b
+    Examples:
+      reprotrack audits
+      reprotrack audits --json --limit 5
+    """
     app = app_context(ctx)
     with Session(app.engine) as session:
         audits = list_audits(session, limit)

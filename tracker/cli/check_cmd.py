@@ -9,12 +9,15 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlmodel import Session
 
 from tracker.checking import PaperCheck, check_json, check_paper
 from tracker.cli.context import app_context, reports_errors
 from tracker.discovery import discovery_for
 from tracker.errors import ServiceUnreachable
+from tracker.scratch import scratch_store
 from tracker.sources import build_sources
+from tracker.targets import find_target
 
 _OUTCOME_STYLE = {
     "pass": "green",
@@ -32,25 +35,49 @@ def check_command(
         str,
         typer.Argument(
             help="An arXiv id or URL, a Hugging Face paper URL, a GitHub / Hugging Face / OSF "
-            "URL, or the title of a stored paper.",
+            "URL, a tracked paper's #id, or its title.",
             show_default=False,
+            metavar="TARGET",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     fail_under: Annotated[
         float | None,
         typer.Option("--fail-under", help="Exit 1 when the score is below this (0-1).",
-                     min=0.0, max=1.0),
+                     min=0.0, max=1.0, metavar="SCORE", show_default=False),
     ] = None,
+    track: Annotated[
+        bool,
+        typer.Option("--track", help="Add the paper to the tracked papers if it is not tracked "
+                     "yet (without it, an untracked paper is checked and forgotten)."),
+    ] = False,
 ) -> None:
-    """Check one paper's links now and print its reproducibility scorecard."""
+    """Check one paper now and print its scorecard.
+
+    Observes every link of the paper through its service and prints the criteria (score,
+    evidence, remediation), the links with their status and the facts that matter.
+
+    \b
+    Examples:
+      reprotrack check 2106.09685
+      reprotrack check https://github.com/microsoft/LoRA --json
+      reprotrack check "#12" --fail-under 0.7
+      reprotrack check https://github.com/lab/new-method --track
+    """
     app = app_context(ctx)
     settings = app.settings
     sources = build_sources(settings)
+    with Session(app.engine) as session:
+        tracked = track or find_target(session, target) is not None
     with app.err.status("checking links ...") if not as_json and app.err.is_terminal else nullcontext():
-        result = check_paper(app.engine, sources, target, settings.scoring.weights,
-                             discovery=discovery_for(settings, sources),
-                             last_known_days=settings.scoring.last_known_days)
+        with nullcontext(app.engine) if tracked else scratch_store() as engine:
+            result = check_paper(engine, sources, target, settings.scoring.weights,
+                                 discovery=discovery_for(settings, sources),
+                                 last_known_days=settings.scoring.last_known_days)
+    if not tracked:
+        result.paper.id = None  # its id in the throwaway store means nothing
+        app.err.print("not tracked: checked without adding it to the tracked papers "
+                      "(--track adds it)", markup=False, highlight=False)
     if as_json:
         typer.echo(json.dumps(check_json(result), indent=2, ensure_ascii=False, default=str))
     else:

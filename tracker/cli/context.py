@@ -12,11 +12,13 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from tracker.cli.faults import raise_database_fault
+from tracker.cli.logs import configure_logging
+from tracker.cli.output import stdout_console
 from tracker.config import Settings, load_settings
-from tracker.errors import ReprotrackError
+from tracker.errors import ReprotrackError, StoreUnreachable
 from tracker.store.engine import open_store
 
 P = ParamSpec("P")
@@ -33,8 +35,24 @@ class AppContext:
     database_url: str | None = None
     _settings: Settings | None = None
     _engine: Engine | None = None
-    out: Console = field(default_factory=lambda: Console(soft_wrap=True))
+    verbosity: int = 0  # -q: -1, -v: 1, -vv: 2, -vvv: 3
+    out: Console = field(default_factory=stdout_console)
     err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+    _undo_logging: Callable[[], None] | None = None
+
+    def log_to_stderr(self, *, timestamps: bool = False, at_least: int | None = None) -> None:
+        """Log at this invocation's verbosity (raised to `at_least` unless -q was given)."""
+        verbosity = self.verbosity
+        if at_least is not None and verbosity >= 0:
+            verbosity = max(verbosity, at_least)
+        self.restore_logging()
+        self._undo_logging = configure_logging(verbosity, timestamps=timestamps)
+
+    def restore_logging(self) -> None:
+        """Put the loggers back as they were before this invocation."""
+        if self._undo_logging is not None:
+            self._undo_logging()
+            self._undo_logging = None
 
     @property
     def settings(self) -> Settings:
@@ -73,6 +91,11 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except ReprotrackError as exc:
             Console(stderr=True, soft_wrap=True).print(f"error: {exc}", markup=False, highlight=False)
             raise typer.Exit(code=exc.exit_code) from None
+        except OperationalError as exc:  # the database went away after it was opened
+            Console(stderr=True, soft_wrap=True).print(
+                f"error: the database could not be reached: {exc.orig}", markup=False,
+                highlight=False)
+            raise typer.Exit(code=StoreUnreachable.exit_code) from None
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             raise typer.Exit(code=130) from None

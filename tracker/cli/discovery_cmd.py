@@ -9,6 +9,7 @@ from rich.console import Console
 
 from tracker.checking import check_paper
 from tracker.cli.context import app_context, reports_errors
+from tracker.cli.help import PlainCommand
 from tracker.discovery import DiscoverySummary
 from tracker.discovery.user import (
     add_user_link,
@@ -28,25 +29,41 @@ link_app = typer.Typer(
 
 PaperArgument = Annotated[
     str,
-    typer.Argument(help="The paper: #id, arXiv id or URL, or its title.", show_default=False),
+    typer.Argument(help="The paper: #id, arXiv id or URL, or its title.", show_default=False,
+                   metavar="PAPER"),
 ]
-UrlArgument = Annotated[str, typer.Argument(help="The link's URL.", show_default=False)]
+UrlArgument = Annotated[str, typer.Argument(help="The link's URL.", show_default=False,
+                                            metavar="URL")]
 
 
-@link_app.command("add")
+@link_app.command("add", cls=PlainCommand)
 @reports_errors
 def link_add_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument) -> None:
-    """Add a link to a paper (or restore one that was removed or is a candidate)."""
+    """Add a link to a paper by hand.
+
+    Also restores a link that was removed, or promotes a candidate.
+
+    \b
+    Example:
+      reprotrack link add 2106.09685 https://huggingface.co/microsoft/lora
+    """
     app = app_context(ctx)
     row = add_user_link(app.engine, paper, url)
     app.out.print(f"#{row.paper_id}: {row.url} ({row.kind}) is an active link, "
                   f"from {row.provenance}", markup=False, highlight=False)
 
 
-@link_app.command("remove")
+@link_app.command("remove", cls=PlainCommand)
 @reports_errors
 def link_remove_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument) -> None:
-    """Remove a link from a paper's scorecard; discovery will not add it back."""
+    """Remove a link from a paper's scorecard.
+
+    Discovery will not add it back. A URL the paper never had is an error (exit 2).
+
+    \b
+    Example:
+      reprotrack link remove "#12" https://github.com/someone/reupload
+    """
     app = app_context(ctx)
     row = remove_user_link(app.engine, paper, url)
     app.out.print(f"#{row.paper_id}: {row.url} removed", markup=False, highlight=False)
@@ -63,7 +80,7 @@ def confirm_command(
     candidate: Annotated[
         str | None,
         typer.Argument(help="A candidate link's URL, or a candidate arXiv id for the paper.",
-                       show_default=False),
+                       show_default=False, metavar="URL|ARXIV_ID"),
     ] = None,
     every: Annotated[
         bool, typer.Option("--all", help="Confirm every candidate link of the paper.")
@@ -84,6 +101,13 @@ def confirm_command(
     One at a time (`confirm PAPER URL`), a paper's all (`confirm PAPER --all`), or in bulk
     (`confirm --min-confidence high`). Confirmed papers are checked again at once, so their
     scorecards count what was confirmed (`--no-check` leaves that to the next audit).
+
+    \b
+    Examples:
+      reprotrack confirm "#7" 2502.07800
+      reprotrack confirm "#9" https://huggingface.co/lab/model
+      reprotrack confirm "#9" --all
+      reprotrack confirm --min-confidence high
     """
     app = app_context(ctx)
     if candidate is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -19,28 +20,43 @@ from tracker.errors import InputError
 @reports_errors
 def export_command(
     ctx: typer.Context,
-    format: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl.")] = "csv",
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="csv or jsonl.")
+    ] = "csv",
     out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Write to this file, in an existing directory "
-                     "(default: stdout)."),
+        str | None,
+        typer.Option("--out", "-o", metavar="FILE|DIR", show_default=False,
+                     help="Write to this file, or to reprotrack-export.<format> in this folder "
+                     "(default: standard output)."),
     ] = None,
 ) -> None:
-    """Export one row per paper with its latest scorecard (empty cells where never checked)."""
+    """Export every paper's latest scorecard as CSV or JSON Lines.
+
+    One row per paper, empty cells where a paper was never checked.
+
+    \b
+    Examples:
+      reprotrack export > papers.csv
+      reprotrack export --format jsonl --out reprotrack-reports/
+    """
     if format not in EXPORTERS:
         raise InputError(f"unknown export format {format!r}; valid: {', '.join(EXPORTERS)}",
                          key="--format")
+    path: Path | None = None
     if out is not None:
-        check_output_file(out)  # before the work: no directory is created silently
+        path = Path(out)
+        if path.is_dir() or out.endswith(("/", os.sep)):
+            path = path / f"reprotrack-export.{format}"  # a folder: a default name inside it
+        check_output_file(path)  # before the work: no directory is created silently
     app = app_context(ctx)
     with Session(app.engine) as session:
         text = EXPORTERS[format](export_rows(session))
-    if out is None:
+    if path is None:
         try:
             sys.stdout.write(text)
             sys.stdout.flush()
         except OSError as exc:  # `> /dev/full`, a closed pipe
             raise output_failure(exc, Path("<stdout>")) from None
     else:
-        write_output(out, text)
-        app.err.print(f"wrote {out}", markup=False, highlight=False)
+        write_output(path, text)
+        app.err.print(f"wrote {path}", markup=False, highlight=False)

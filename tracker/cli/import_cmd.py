@@ -24,10 +24,12 @@ from tracker.sources import build_sources
 @reports_errors
 def import_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The file of papers to import.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="The file of papers to import.", show_default=False,
+                                         metavar="FILE")],
     format: Annotated[
         str,
-        typer.Option("--format", "-f", help="auto, " + ", ".join(FORMATS) + "."),
+        typer.Option("--format", "-f", metavar="FORMAT",
+                     help="auto (detect it), " + ", ".join(FORMATS) + "."),
     ] = "auto",
     skip_invalid: Annotated[
         bool,
@@ -39,7 +41,18 @@ def import_command(
                      "the code, weights and data their text does not link."),
     ] = False,
 ) -> None:
-    """Import papers from a Daily Papers text, BibTeX, CSV, JSON Lines or a list of ids."""
+    """Import papers and their links from a file.
+
+    Reads a Daily Papers text, BibTeX, CSV, JSON Lines, a list of arXiv ids or DOIs, or a
+    list of URLs (repositories, Hub entries, OSF nodes), detecting the format. Importing the
+    same file again adds nothing.
+
+    \b
+    Examples:
+      reprotrack import examples/daily-papers.txt
+      reprotrack import accepted.bib --resolve
+      reprotrack import repos.txt --format urls --skip-invalid
+    """
     app = app_context(ctx)
     max_bytes = int(app.settings.import_.max_file_mb * 1024 * 1024)
     try:

@@ -45,7 +45,14 @@ def papers_command(
                      "(`reprotrack confirm PAPER URL|ARXIV_ID`)."),
     ] = False,
 ) -> None:
-    """List the stored papers and their links."""
+    """List the tracked papers and their links.
+
+    \b
+    Examples:
+      reprotrack papers
+      reprotrack papers --candidates
+      reprotrack papers --json | jq '.[].title'
+    """
     app = app_context(ctx)
     if candidates:
         _print_candidates(app, as_json)

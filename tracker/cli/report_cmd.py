@@ -19,15 +19,19 @@ def report_command(
     ctx: typer.Context,
     format: Annotated[
         list[str] | None,
-        typer.Option("--format", "-f", help="md or html; repeat for both (default: both)."),
+        typer.Option("--format", "-f", metavar="FORMAT", show_default=False,
+                     help="md or html; repeat for both (default: both)."),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Directory to write to (default: [reports] dir)."),
+        typer.Option("--out", "-o", metavar="DIR", show_default=False,
+                     help="Folder to write to (default: the config's [reports] dir, "
+                     "./reprotrack-reports)."),
     ] = None,
     audit: Annotated[
         int | None,
-        typer.Option("--audit", help="Audit id (default: the latest completed audit)."),
+        typer.Option("--audit", metavar="ID", show_default=False,
+                     help="Audit id (default: the latest completed audit)."),
     ] = None,
     allow_degraded: Annotated[
         bool,
@@ -35,7 +39,18 @@ def report_command(
                      help="Let a degraded audit's report replace latest.md / latest.html."),
     ] = False,
 ) -> None:
-    """Write the report of an audit: a dated file per format plus a `latest` copy."""
+    """Write the report of an audit as Markdown and HTML.
+
+    Writes a dated file per format plus a `latest` copy, in ./reprotrack-reports unless
+    --out or the config's [reports] dir says otherwise.
+
+    \b
+    Examples:
+      reprotrack report
+      reprotrack report --format html --out site/ --audit 3
+
+    A degraded audit's report is written to its dated file only, unless --allow-degraded.
+    """
     if out is not None:
         check_output_directory(out)
     app = app_context(ctx)

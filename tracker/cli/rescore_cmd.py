@@ -18,12 +18,21 @@ def rescore_command(
     ctx: typer.Context,
     audit: Annotated[
         int | None,
-        typer.Option("--audit", help="Only this audit's scorecards (default: every scorecard)."),
+        typer.Option("--audit", metavar="ID",
+                     help="Only this audit's scorecards (default: every scorecard)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Re-judge stored scorecards from their stored observations (after an upgrade or a
-    change of weights); no service is asked anything."""
+    """Re-judge stored scorecards from their stored observations, without a request.
+
+    After an upgrade or a change of weights: every scorecard (or one audit's) is derived
+    again from what the services said at the time.
+
+    \b
+    Examples:
+      reprotrack rescore
+      reprotrack rescore --audit 12 --json
+    """
     app = app_context(ctx)
     settings = app.settings
     summary = rescore(app.engine, settings.scoring.weights, audit_id=audit,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
@@ -21,11 +20,21 @@ def schedule_command(
         typer.Option("--once", help="Run the job once now and exit (for cron or systemd timers)."),
     ] = False,
 ) -> None:
-    """Run audit + report on the schedule of the config file (a cron expression or an interval)."""
+    """Run audits and reports on the configured schedule.
+
+    The schedule is the config's [schedule] cron expression or interval. Logs one line per
+    run on stderr (quiet it with -q, or see the HTTP requests with -vv).
+
+    \b
+    Examples:
+      reprotrack --config lab.toml schedule
+      reprotrack schedule --once
+    """
     app = app_context(ctx)
     settings = app.settings
     build_trigger(settings.schedule, where=settings.source)  # bad schedules fail before work
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    # A long-running service: its own INFO lines are its log; the libraries stay quiet.
+    app.log_to_stderr(timestamps=True, at_least=1)
     if not once:
         serve(app.engine, settings)
         return

@@ -26,8 +26,15 @@ from sqlmodel import Session, col, func, select
 from checks.classify.artefact_links import LinkContext
 from checks.classify.attribution import PaperIdentity, judge_link
 from tracker.config import DiscoverySettings, Settings
-from tracker.discovery.hf_papers import index_findings
-from tracker.discovery.identify import Identification, PaperView, arxiv_entry, identify
+from tracker.discovery.by_repository import identity_of
+from tracker.discovery.hf_papers import IndexFindings, index_findings
+from tracker.discovery.identify import (
+    Identification,
+    PaperView,
+    TitleMatch,
+    arxiv_entry,
+    identify,
+)
 from tracker.discovery.pages import is_code_repository, is_project_page, linked_from, prefetch
 from tracker.discovery.rules import (
     CONFIDENCE,
@@ -40,6 +47,7 @@ from tracker.discovery.rules import (
     judge,
     owners_of,
 )
+from tracker.identifiers import is_link_title
 from tracker.links import LinkKind, NormalisedLink, extract_links, normalise_url
 from tracker.sources import SourceSet
 from tracker.sources.arxiv import ArxivClient
@@ -49,7 +57,11 @@ from tracker.store.engine import transaction
 from tracker.store.models import Link, Paper, PaperMatch
 from tracker.store.papers import LinkState, PaperFields, add_links, links_of, merge_fields
 
+# The passes of discovery over a list of papers, in order, as its progress counts them.
+DISCOVERY_PASSES = ("identifying", "reading pages", "reading READMEs")
+
 __all__ = [
+    "DISCOVERY_PASSES",
     "Discovery", "DiscoveryClients", "DiscoverySummary", "build_discovery_clients", "discover",
 ]
 
@@ -139,27 +151,38 @@ def discover(
 
     Observations made to read a page or README are stored (tagged with `audit_id`) and
     returned in `summary.observed`, so the caller need not fetch those links again.
-    `progress(done, total)` is called as each paper has been identified (the slow part:
-    index searches, and arXiv's one request every 3 seconds).
+    `progress(done, total)` is called after each paper of each of the three passes
+    (identifying it: the slow part, with index searches and arXiv's one request every 3
+    seconds; reading its project pages; reading its repositories' READMEs), so `total` is
+    three times the number of papers (`DISCOVERY_PASSES`).
     """
     summary = DiscoverySummary()
     if not settings.enabled:
         return summary
     moment = now or utcnow()
     ids = list(dict.fromkeys(paper_ids))
-    # Step by step over all papers, so that the repositories to read can be fetched in batches.
-    for done, paper_id in enumerate(ids, start=1):
-        _identify_and_index(engine, clients, paper_id, settings, summary, moment)
+    steps = iter(range(1, len(DISCOVERY_PASSES) * len(ids) + 1))
+
+    def advance() -> None:
+        step = next(steps)
         if progress is not None:
-            progress(done, len(ids))
+            progress(step, len(DISCOVERY_PASSES) * len(ids))
+
+    # Step by step over all papers, so that the repositories to read can be fetched in batches.
+    for paper_id in ids:
+        _identify_and_index(engine, clients, paper_id, settings, summary, moment)
+        advance()
     for paper_id in ids:
         _page_step(engine, clients.sources, paper_id, settings, summary, audit_id)
+        advance()
     with Session(engine) as session:
         repositories = [link for links in links_of(session, ids).values() for link in links
                         if is_code_repository(link)]
     summary.observed.update(prefetch(engine, clients.sources, repositories, audit_id=audit_id))
     for paper_id in ids:
         _readme_step(engine, clients.sources, paper_id, settings, summary, audit_id)
+        _repository_step(engine, clients, paper_id, settings, summary, moment, audit_id)
+        advance()
     return summary
 
 
@@ -395,6 +418,33 @@ def _readme_step(
             if link.kind in HUB_KINDS or link.kind in RECORD_KINDS
         ]
     _write(engine, paper_id, proposals, settings, summary)
+
+
+def _repository_step(
+    engine: Engine, clients: DiscoveryClients, paper_id: int, settings: DiscoverySettings,
+    summary: DiscoverySummary, now: datetime, audit_id: int | None,
+) -> None:
+    """A paper known only by its repository: identified when its README cites a paper whose
+    Hub page names that repository; a sole cited paper is otherwise a candidate match."""
+    view = _view(engine, paper_id)
+    if view is None or view.arxiv_id or not is_link_title(view.title):
+        return
+    for repository in filter(is_code_repository, _active_links(engine, paper_id)):
+        read = linked_from(engine, clients.sources, repository, audit_id=audit_id)
+        findings = IndexFindings()
+        identity = identity_of(engine, clients.papers, repository.url, read.urls, settings,
+                               now, findings)
+        summary.lookups_sent += findings.searched
+        summary.lookups_cached += findings.cached
+        if identity.arxiv_id:
+            found = Identification(identity.arxiv_id, "hf-paper-repo")
+            if _set_arxiv_id(engine, paper_id, found, summary):
+                _index_step(engine, clients, paper_id, identity.arxiv_id, found, settings,
+                            summary, now, ask_arxiv=True)
+            return
+        if len(identity.cited) == 1:
+            match = TitleMatch(identity.cited[0], "", 0.5, "readme")
+            _store_matches(engine, paper_id, Identification(matches=[match]), settings, summary)
 
 
 def _write(

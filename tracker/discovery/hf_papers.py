@@ -120,3 +120,12 @@ def index_findings(
         for repo_type, ids in tagged.items():
             findings.tagged.extend(hub_url(repo_type, repo_id) for repo_id in ids)
     return findings
+
+
+def cached_paper_page(
+    engine: Engine, index: HubPaperIndex, arxiv_id: str, settings: DiscoverySettings,
+    now: datetime, findings: IndexFindings,
+) -> PaperPage | None:
+    """The Hub paper page of `arxiv_id` through the cache (None: the Hub has none);
+    SourceFailure when the index cannot answer now (noted in `findings.failures`)."""
+    return _paper_page(engine, index, arxiv_id, settings, now, findings)

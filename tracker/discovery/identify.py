@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import DiscoverySettings
 from tracker.discovery.cache import fresh_lookup, save_lookup
-from tracker.identifiers import normalise_title, parse_arxiv_id
+from tracker.identifiers import is_link_title, normalise_title, parse_arxiv_id
 from tracker.sources.arxiv import ArxivClient
 from tracker.sources.hf_papers import HubPaperIndex
 from tracker.sources.http import SourceFailure
@@ -136,8 +136,8 @@ def identify(
     if from_doi:
         return Identification(from_doi, "input")
     title_key = normalise_title(paper.title) if paper.title else ""
-    if not title_key or not paper.title:
-        return Identification()
+    if not title_key or not paper.title or is_link_title(paper.title):
+        return Identification()  # a stand-in title (a URL) names no paper in any index
     title = paper.title
     outcome = Identification()
 

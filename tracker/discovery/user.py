@@ -69,8 +69,8 @@ def remove_user_link(engine: Engine, paper_reference: str, url: str) -> Link:
         paper = find_stored_paper(session, paper_reference)
         row = _row(session, paper, link)
         if row is None:
-            # Remembered anyway, so a later discovery does not add it.
-            [row] = add_links(session, paper, [(link, "user")], state=LinkState.REMOVED_BY_USER)
+            raise InputError(f"paper #{paper.id} has no link {link.url}: nothing removed "
+                             "(see `reprotrack papers`)")
         row.state = LinkState.REMOVED_BY_USER
         session.add(row)
         session.flush()

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tracker.errors import InputError
-from tracker.ingest import bibtex, csv_table, daily_papers, id_list, jsonl
+from tracker.ingest import bibtex, csv_table, daily_papers, id_list, jsonl, url_list
 from tracker.ingest.records import ImportBatch, Parsed
 
-FORMATS = ("daily-papers", "bibtex", "csv", "jsonl", "ids")
+FORMATS = ("daily-papers", "bibtex", "csv", "jsonl", "ids", "urls")
 
 _PARSERS: dict[str, Callable[[str, Path], Parsed]] = {
     "daily-papers": daily_papers.parse,
@@ -22,6 +22,7 @@ _PARSERS: dict[str, Callable[[str, Path], Parsed]] = {
     "csv": csv_table.parse,
     "jsonl": jsonl.parse,
     "ids": id_list.parse,
+    "urls": url_list.parse,
 }
 _EXTENSIONS = {
     ".bib": "bibtex",
@@ -150,16 +151,21 @@ def detect_format(text: str, path: Path) -> str:
         return "bibtex"
     if head and csv_table.header_delimiter(head[0]) is not None:
         return "csv"
+    if url_list.looks_like_urls(meaningful):
+        return "urls"
     # A list with a few bad lines is still a list: the bad lines become invalid records.
     if sum(id_list.parse_line(line) is not None for line in meaningful) * 2 > len(meaningful):
         return "ids"
+    if sum(url_list.parse_line(line) is not None for line in meaningful) * 2 > len(meaningful):
+        return "urls"
     if daily_papers.looks_like(text):
         return "daily-papers"
     hint = ""
     if head and head[0][:1] in "{[":
         hint = " (it looks like JSON: JSON Lines needs one object per line)"
     raise InputError(
-        "cannot tell the file's format" + hint + ": tried a list of arXiv ids/DOIs, JSON Lines, "
+        "cannot tell the file's format" + hint + ": tried a list of arXiv ids/DOIs, a list of "
+        "URLs, JSON Lines, "
         "BibTeX (@type{...}), CSV (a header naming title, arxiv_id or url) and the Daily Papers "
         "text layout (title, blank line, abstract); name it with --format "
         + "|".join(FORMATS),

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from tracker.identifiers import normalise_title
+from tracker.identifiers import is_link_title, normalise_title
 from tracker.links import NormalisedLink
 from tracker.store.models import Link, Paper, _now
 
@@ -57,12 +57,16 @@ def merge_fields(paper: Paper, fields: PaperFields) -> bool:
     """Fill the paper's unknown fields from `fields`; returns whether anything changed.
 
     Known values are never overwritten: the first source to name a title keeps it, so
-    re-importing a file changes nothing.
+    re-importing a file changes nothing. A stand-in title (`github.com/lab/method`, from a
+    URL list) is not a known title: a real one replaces it.
     """
     changed = False
     for name in ("title", "arxiv_id", "doi", "abstract"):
         value = getattr(fields, name)
-        if value and not getattr(paper, name):
+        known = getattr(paper, name)
+        if name == "title" and is_link_title(known) and not is_link_title(value):
+            known = None
+        if value and not known:
             setattr(paper, name, value)
             changed = True
     if changed:

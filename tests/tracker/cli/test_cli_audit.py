@@ -104,9 +104,11 @@ def test_limit_and_paper_choose_the_papers(services, db_url: str) -> None:  # ty
 
     assert "completed: 1/1 papers" in limited.stderr
     assert "completed: 2/2 papers" in chosen.stderr
-    assert due.exit_code == 0 and "nothing to audit (no paper is due)" in due.stderr
+    assert due.exit_code == 0 and "nothing to audit: no paper is due" in due.stderr
     with Session(open_store(db_url)) as session:
         assert session.get(Audit, 2).paper_ids == [paper_ids[2], paper_ids[1]]  # type: ignore[union-attr]
+        # nothing due records nothing: the last real audit stays the default report
+        assert len(session.exec(select(Audit)).all()) == 2
 
 
 @pytest.mark.parametrize("args, message", [
@@ -202,3 +204,53 @@ def test_sigterm_interrupts_the_audit_and_resume_finishes_it_exactly_once(
     assert set(looks) == set(link_ids) and set(looks.values()) == {1}
     # Nothing was fetched twice, and the cost of both runs adds up to what the Hub saw.
     assert len(fake_hub.info_requests()) == 25 == done.requests["huggingface"]
+
+
+def test_the_progress_advances_per_link_and_paper_in_every_stage_with_an_eta(
+    services, sqlite_url: str  # type: ignore[no-untyped-def]
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from tracker.auditing import AuditProgress, run_audit
+    from tracker.cli.audit_cmd import _progress_display
+    from tracker.config import load_settings
+    from tracker.sources import build_sources
+
+    hub, _ = services
+    hub_papers(sqlite_url, hub, 4)  # 4 papers, 5 distinct links, chunks of 2
+    settings = load_settings(None, database_url=sqlite_url)
+    events: list[AuditProgress] = []
+    run_audit(open_store(sqlite_url), build_sources(settings), settings.scoring.weights,
+              chunk_size=2, progress=events.append)
+
+    working = [e for e in events if not e.chunk_done and e.stage in ("observing", "scoring")]
+    for stage, unit_count in (("observing", 5), ("scoring", 4)):
+        steps = [e for e in working if e.stage == stage and e.stage_done > 0]
+        assert len(steps) >= unit_count, stage  # one report per link / per paper
+    shown = [e.completed for e in events]
+    assert shown == sorted(shown) and shown[-1] == 4  # never backwards, ends full
+    first_chunk = [e.completed for e in working if e.papers_done == 0]
+    assert len(set(first_chunk)) >= 4 and 0 < min(v for v in first_chunk if v) < 2  # moves inside
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=160, color_system=None)
+    with _progress_display(console) as show:
+        show(next(e for e in working if e.stage == "observing" and e.stage_done == 1))
+    text = screen.getvalue()
+    assert "observing 1/" in text and " links" in text and "eta" in text
+
+
+def test_the_discovery_stage_names_its_pass() -> None:
+    from tracker.auditing import AuditProgress
+    from tracker.cli.audit_cmd import stage_text
+
+    def at(done: int) -> str:
+        return stage_text(AuditProgress(audit_id=1, papers_total=8, papers_done=0,
+                                        links_checked=0, errors=0, stage="discovering",
+                                        stage_done=done, stage_total=12, chunk_papers=4))
+
+    assert [at(1), at(4), at(6), at(12)] == [
+        "identifying 1/4 papers", "identifying 4/4 papers", "reading pages 2/4 papers",
+        "reading READMEs 4/4 papers"]

@@ -170,3 +170,37 @@ def test_candidates_are_confirmed_in_bulk_and_the_papers_rescored(
     assert bad.exit_code == 2 and "--min-confidence" in bad.stderr
     after = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)
     assert physician["title"] not in {e["title"] for e in after if e["links"]}
+
+
+def test_a_url_list_paper_is_identified_through_its_readme_and_the_hub_paper_page(
+    seed_index: SeedIndex, sqlite_url: str, fake_hub: FakeHub, fake_arxiv: FakeArxiv,
+    fake_github: FakeGitHub, tmp_path: Path,
+) -> None:
+    fake_github.add_repo("lab", "method", license_spdx="MIT", tree={"train.py": 10}, readme=(
+        "# Method\nCode of [our paper](https://arxiv.org/abs/2501.04321), built on "
+        "https://arxiv.org/abs/1706.03762.\n"))
+    fake_hub.add_paper("2501.04321", "Method: Learning Things Well",
+                       github_repo="https://github.com/lab/method")
+    fake_github.add_repo("lab", "tool", license_spdx="MIT", tree={"tool.py": 10},
+                         readme="# Tool\nSee https://arxiv.org/abs/2502.00001\n")
+    urls = tmp_path / "repos.txt"
+    urls.write_text("https://github.com/lab/method\nhttps://github.com/lab/tool\n")
+    searches = len(fake_hub.requests_to("/api/papers/search")), len(fake_arxiv.queries())
+
+    result = run("--db", sqlite_url, "import", str(urls), "--resolve")
+
+    assert result.exit_code == 0, result.output
+    papers = {p["links"][0]["url"] if p["links"] else p["title"]: p
+              for p in json.loads(run("--db", sqlite_url, "papers", "--json").stdout)}
+    method = papers["https://github.com/lab/method"]
+    assert (method["arxiv_id"], method["title"]) == ("2501.04321", "Method: Learning Things Well")
+    tool = papers["https://github.com/lab/tool"]
+    assert (tool["arxiv_id"], tool["title"]) == (None, "github.com/lab/tool")  # a stand-in
+    # Stand-in titles are never searched for; the tool's sole cited paper is a candidate.
+    assert (len(fake_hub.requests_to("/api/papers/search")), len(fake_arxiv.queries())) == searches
+    candidates = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)
+    [entry] = [e for e in candidates if e["id"] == tool["id"]]
+    assert [(m["arxiv_id"], m["provenance"]) for m in entry["arxiv_matches"]] == [
+        ("2502.00001", "readme")]
+    confirmed = run("--db", sqlite_url, "confirm", f"#{tool['id']}", "2502.00001")
+    assert confirmed.exit_code == 0 and "arXiv 2502.00001" in confirmed.stdout

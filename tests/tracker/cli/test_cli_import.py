@@ -99,3 +99,36 @@ def test_a_bad_config_file_exits_2_naming_the_key(tmp_path: Path) -> None:
     result = run("--config", str(config), "papers")
     assert result.exit_code == 2
     assert "database.url" in result.stderr and str(config) in result.stderr
+
+
+def test_a_list_of_repository_urls_imports_as_papers_carrying_those_links(
+    db_url: str, tmp_path: Path
+) -> None:
+    urls = tmp_path / "repos.txt"
+    urls.write_text("https://github.com/microsoft/LoRA\nhttps://huggingface.co/org/model\n"
+                    "https://arxiv.org/abs/2106.09685\n")
+
+    first = run("--db", db_url, "import", str(urls))
+    again = run("--db", db_url, "import", str(urls))
+
+    assert first.exit_code == 0, first.output
+    assert "(urls): 3 papers read; 3 added" in first.stdout
+    assert "0 added" in again.stdout and "3 unchanged" in again.stdout
+    papers = json.loads(run("--db", db_url, "papers", "--json").stdout)
+    by_title = {p["title"]: p for p in papers}
+    lora = by_title["github.com/microsoft/LoRA"]
+    assert [(l["url"], l["kind"]) for l in lora["links"]] == [
+        ("https://github.com/microsoft/LoRA", "github_repo")]
+    assert [l["kind"] for l in by_title["huggingface.co/org/model"]["links"]] == ["hf_model"]
+    assert {p["arxiv_id"] for p in papers} == {None, "2106.09685"}
+
+
+def test_bad_lines_of_a_url_list_exit_2_naming_file_and_line(db_url: str, tmp_path: Path) -> None:
+    urls = tmp_path / "repos.txt"
+    urls.write_text("https://github.com/o/r\nhttps://github.com/o/s\nnot a url at all\n")
+
+    result = run("--db", db_url, "import", str(urls), "--format", "urls")
+
+    assert result.exit_code == 2
+    assert f"{urls}:3: line 'not a url at all' is not a URL" in result.stderr
+    assert json.loads(run("--db", db_url, "papers", "--json").stdout) == []  # nothing imported

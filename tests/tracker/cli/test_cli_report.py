@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -46,7 +48,7 @@ def test_report_writes_dated_and_latest_files_of_the_latest_completed_audit(
     result = run("--db", db_url, "report")
 
     assert result.exit_code == 0, result.output
-    out = Path("reports")
+    out = Path("reprotrack-reports")
     dated_md = out / f"reprotrack-report-{day}-audit{scenario.second}.md"
     dated_html = out / f"reprotrack-report-{day}-audit{scenario.second}.html"
     assert result.stdout.split() == [str(dated_md), str(out / "latest.md"), str(dated_html),
@@ -80,7 +82,7 @@ def test_exit_2_without_audits_an_unknown_audit_or_format(workdir: Path, sqlite_
     result = run("--db", sqlite_url, "report")
     assert result.exit_code == 2
     assert "run `reprotrack audit` first" in result.stderr
-    assert not Path("reports").exists()
+    assert not Path("reprotrack-reports").exists()
 
     engine = open_store(sqlite_url)
     with transaction(engine) as session:
@@ -91,4 +93,29 @@ def test_exit_2_without_audits_an_unknown_audit_or_format(workdir: Path, sqlite_
     assert bad_format.exit_code == 2 and "unknown report format 'pdf'" in bad_format.stderr
     empty = run("--db", sqlite_url, "report")  # an audit of no papers still has a report
     assert empty.exit_code == 0, empty.output
-    assert "| Papers audited | 0 | |" in Path("reports/latest.md").read_text()
+    assert "| Papers audited | 0 | |" in Path("reprotrack-reports/latest.md").read_text()
+
+
+@pytest.mark.parametrize(("umask", "file_mode", "dir_mode"),
+                         [(0o022, 0o644, 0o755), (0o027, 0o640, 0o750)])
+def test_reports_and_exports_land_in_reprotrack_reports_readable_as_the_umask_allows(
+    workdir: Path, sqlite_url: str, umask: int, file_mode: int, dir_mode: int
+) -> None:
+    engine = open_store(sqlite_url)
+    with transaction(engine) as session:
+        session.add(Audit(status="completed"))
+    previous = os.umask(umask)
+    try:
+        # The report creates its folder; an export never creates one silently (issue 12).
+        report = run("--db", sqlite_url, "report", "--format", "md")
+        export = run("--db", sqlite_url, "export", "--out", "reprotrack-reports/")
+    finally:
+        os.umask(previous)
+    assert report.exit_code == 0 and export.exit_code == 0, report.output + export.output
+    folder = workdir / "reprotrack-reports"
+    assert not (workdir / "reports").exists()  # in a clone, reports/ is the Python package
+    assert stat.S_IMODE(folder.stat().st_mode) == dir_mode
+    names = {p.name for p in folder.iterdir()}
+    assert {"latest.md", "reprotrack-export.csv"} <= names and len(names) == 3  # + dated report
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == file_mode, path

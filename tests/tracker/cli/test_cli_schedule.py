@@ -51,8 +51,9 @@ def test_once_runs_the_job_and_prints_where_the_report_is(
     result = runner.invoke(app, ["--db", db_url, "schedule", "--once"], catch_exceptions=False)
 
     assert result.exit_code == 0, result.output
-    assert "reports/latest.html" in result.stdout
-    assert (tmp_path / "reports" / "latest.md").read_text().startswith("# Reproducibility audit #1")
+    assert "reprotrack-reports/latest.html" in result.stdout
+    latest = tmp_path / "reprotrack-reports" / "latest.md"
+    assert latest.read_text().startswith("# Reproducibility audit #1")
 
 
 def test_sigterm_stops_the_scheduler_cleanly(corpus: Path, fake_hub: FakeHub, tmp_path: Path) -> None:

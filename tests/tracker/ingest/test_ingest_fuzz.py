@@ -119,8 +119,18 @@ def id_files(draw: st.DrawFn) -> bytes:
     return _encode("\n".join(draw(st.lists(ids, min_size=1, max_size=8))))
 
 
+@st.composite
+def url_files(draw: st.DrawFn) -> bytes:
+    urls = st.one_of(value, st.sampled_from([
+        "https://github.com/lab/method", "https://huggingface.co/lab/model",
+        "https://huggingface.co/datasets/lab/data", "https://osf.io/abcde/",
+        "https://arxiv.org/abs/2401.00001", "https://doi.org/10.1000/x", "github.com/o/r",
+        "https://github.com/o/r/tree/main/src", "# a comment"]))
+    return _encode("\n".join(draw(st.lists(urls, min_size=1, max_size=8))))
+
+
 FILES = {"jsonl": jsonl_files(), "csv": csv_files(), "bibtex": bibtex_files(),
-         "daily-papers": daily_papers_files(), "ids": id_files()}
+         "daily-papers": daily_papers_files(), "ids": id_files(), "urls": url_files()}
 assert set(FILES) == set(FORMATS)  # a new importer needs a strategy here
 
 

@@ -1,0 +1,60 @@
+"""`reprotrack badge TARGET`: a tracked paper's grade as a shields.io endpoint JSON and an SVG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from reports.badges import badge_svg, endpoint_json, grade_badge
+from reports.exporters import write_atomically
+from tracker.cli.context import app_context, reports_errors
+from tracker.errors import InputError
+from tracker.store.scorecards import latest_scorecards
+from tracker.targets import find_target
+
+
+@reports_errors
+def badge_command(
+    ctx: typer.Context,
+    target: Annotated[
+        str,
+        typer.Argument(help="A tracked paper: #id, arXiv id or URL, one of its links, or its "
+                       "title.", show_default=False, metavar="TARGET"),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="DIR", show_default=False,
+                     help="Folder to write to (default: badges/ in the config's [reports] dir, "
+                     "./reprotrack-reports)."),
+    ] = None,
+) -> None:
+    """Write a paper's grade as a badge for its README.
+
+    Writes `paper-<id>.json`, a shields.io endpoint document (serve it and point
+    https://img.shields.io/endpoint?url=... at it), and `paper-<id>.svg`, a static badge to
+    commit next to the README. The grade is the paper's latest scorecard (run `check` or
+    `audit` first); a withheld or missing grade gives a grey badge.
+
+    \b
+    Examples:
+      reprotrack badge 2106.09685
+      reprotrack badge "#12" --out docs/badges
+    """
+    app = app_context(ctx)
+    with Session(app.engine) as session:
+        paper = find_target(session, target)
+        if paper is None or paper.id is None:
+            raise InputError(f"{target!r} is not a tracked paper: run `reprotrack check "
+                             f"{target} --track` first")
+        card = latest_scorecards(session, [paper.id]).get(paper.id)
+    badge = grade_badge(card.grade if card else None, card.score if card else None,
+                        scored=card is not None)
+    folder = out if out is not None else Path(app.settings.reports.dir) / "badges"
+    written = [folder / f"paper-{paper.id}.json", folder / f"paper-{paper.id}.svg"]
+    write_atomically(written[0], endpoint_json(badge))
+    write_atomically(written[1], badge_svg(badge))
+    for path in written:
+        app.out.print(str(path), markup=False, highlight=False)

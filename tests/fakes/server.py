@@ -45,6 +45,7 @@ class FakeResponse:
     status: int = 200
     body: bytes | str | Any = b""
     headers: dict[str, str] = field(default_factory=dict)
+    drip: float = 0.0  # seconds between single bytes of the body (a slow-drip server)
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> FakeResponse:
@@ -154,7 +155,21 @@ class FakeServer:
                 self.send_header("Content-Length", str(len(response.encoded())))
                 self.end_headers()
                 if payload and response.status not in (204, 304):
-                    self.wfile.write(payload)
+                    if response.drip:
+                        self._drip(payload, response.drip)
+                    else:
+                        self.wfile.write(payload)
+
+            def _drip(self, payload: bytes, interval: float) -> None:
+                self.wfile.flush()
+                for i in range(len(payload)):
+                    time.sleep(interval)
+                    try:
+                        self.wfile.write(payload[i:i + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up
+                        self.close_connection = True
+                        return
 
             do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _handle
 

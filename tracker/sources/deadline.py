@@ -1,0 +1,142 @@
+"""A total deadline for one `requests` exchange: the socket is cut when time is up or a run stops.
+
+requests' timeouts bound each read, not the whole exchange: a server that sends one byte every
+few seconds never trips them. `Watch` runs beside one request; the connections that request
+uses register their socket with it (through `WatchedAdapter`'s connection classes, in the
+requesting thread), and when the deadline passes or the run's `Interrupt` is set, the watch
+shuts those sockets down, which ends the blocked read at once with a connection error that the
+caller reads through `Watch.fired`.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from tracker.sources.policy import Interrupt
+
+_current = threading.local()
+_POLL_SECONDS = 0.1
+
+
+class Watch:
+    """Cuts the sockets of one exchange at its deadline, or when the run is interrupted."""
+
+    def __init__(self, deadline: float, interrupt: Interrupt | None) -> None:
+        self.seconds = deadline
+        self.ends_at = time.monotonic() + deadline
+        self.interrupt = interrupt
+        self.fired: str | None = None  # "deadline" or "interrupted" once the sockets were cut
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="http-deadline", daemon=True)
+
+    def attach(self, sock: socket.socket | None) -> None:
+        """A socket this exchange reads from (cut at once if the watch already fired)."""
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            fired = self.fired
+        if fired:
+            _cut(sock)
+
+    def _run(self) -> None:
+        while not self._done.wait(_POLL_SECONDS):
+            reason = None
+            if self.interrupt is not None and self.interrupt.is_set():
+                reason = "interrupted"
+            elif time.monotonic() >= self.ends_at:
+                reason = "deadline"
+            if reason:
+                with self._lock:
+                    if self._done.is_set():
+                        return
+                    self.fired = reason
+                    sockets = list(self._sockets)
+                for sock in sockets:
+                    _cut(sock)
+                return
+
+    def __enter__(self) -> Watch:
+        _current.watch = self
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done.set()  # no cut after this: the sockets may go back to the pool
+        _current.watch = None
+
+
+def _cut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+@contextmanager
+def watched(deadline: float, interrupt: Interrupt | None) -> Iterator[Watch]:
+    """Run the block's exchange under a `Watch`."""
+    with Watch(deadline, interrupt) as watch:
+        yield watch
+
+
+def _register(conn: HTTPConnection) -> None:
+    watch: Watch | None = getattr(_current, "watch", None)
+    if watch is not None:
+        watch.attach(conn.sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _register(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _register(self)  # a kept-alive connection: its socket is already open
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _register(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _register(self)
+        super().request(*args, **kwargs)
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class WatchedAdapter(HTTPAdapter):
+    """requests' adapter whose connections report their sockets to the current `Watch`."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = dict(_POOLS)
+        return manager

@@ -158,7 +158,10 @@ class FakeServer:
                     if response.drip:
                         self._drip(payload, response.drip)
                     else:
-                        self.wfile.write(payload)
+                        try:
+                            self.wfile.write(payload)
+                        except OSError:  # the client stopped reading (a capped body)
+                            self.close_connection = True
 
             def _drip(self, payload: bytes, interval: float) -> None:
                 self.wfile.flush()

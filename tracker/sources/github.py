@@ -54,6 +54,7 @@ from tracker.sources.github_transport import (
     RateLimited,
     TransportFailure,
 )
+from tracker.sources.policy import HttpPolicy, Interrupt
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -77,14 +78,16 @@ class GitHubSource:
         *,
         endpoint: str = DEFAULT_API_URL,
         token: str | None = None,
-        timeout: float = 15.0,
+        timeout: float | None = None,
         ledger: RequestLedger | None = None,
-        max_retries: int = 3,
-        backoff_base: float = 1.0,
-        max_rate_limit_wait: float = 60.0,
-        user_agent: str = "reprotrack",
+        max_retries: int | None = None,
+        backoff_base: float | None = None,
+        max_rate_limit_wait: float | None = None,
+        user_agent: str | None = None,
         graphql_batch_size: int = 25,
         min_request_interval: float | None = 0.25,
+        policy: HttpPolicy | None = None,
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.ledger = ledger if ledger is not None else RequestLedger()
@@ -92,13 +95,13 @@ class GitHubSource:
         self._transport = GitHubTransport(
             api_url=self.endpoint,
             token=token,
-            timeout=timeout,
             ledger=self.ledger,
-            max_retries=max_retries,
-            backoff_base=backoff_base,
-            max_rate_limit_wait=max_rate_limit_wait,
-            user_agent=user_agent,
+            policy=(policy or HttpPolicy()).replace(
+                timeout=timeout, max_retries=max_retries, backoff_base=backoff_base,
+                max_rate_limit_wait=max_rate_limit_wait, user_agent=user_agent,
+            ),
             min_request_interval=min_request_interval,
+            interrupt=interrupt,
         )
 
     def __repr__(self) -> str:

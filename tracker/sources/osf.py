@@ -44,12 +44,12 @@ from tracker.sources.base import (
     SingleLinkSource,
 )
 from tracker.sources.http import (
-    DEFAULT_USER_AGENT,
     PoliteSession,
     RateLimited,
     ServiceError,
     endpoint_label,
 )
+from tracker.sources.policy import HttpPolicy, Interrupt
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +102,17 @@ class OSFSource(SingleLinkSource):
         *,
         endpoint: str = DEFAULT_OSF_API_URL,
         token: str | None = None,
-        timeout: float | tuple[float, float] = (10.0, 30.0),
+        timeout: float | tuple[float, float] | None = None,
         ledger: RequestLedger | None = None,
-        max_retries: int = 3,
-        backoff_base: float = 1.0,
-        max_rate_limit_wait: float = 60.0,
-        user_agent: str = DEFAULT_USER_AGENT,
+        max_retries: int | None = None,
+        backoff_base: float | None = None,
+        max_rate_limit_wait: float | None = None,
+        user_agent: str | None = None,
         max_depth: int = 5,
         max_files: int = 2000,
         max_listing_requests: int = 50,
+        policy: HttpPolicy | None = None,
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.max_depth = max_depth
@@ -120,12 +122,14 @@ class OSFSource(SingleLinkSource):
         self.http = PoliteSession(
             self.service,
             ledger=ledger,
+            policy=policy,
             timeout=timeout,
             user_agent=user_agent,
             max_retries=max_retries,
             backoff_base=backoff_base,
             max_rate_limit_wait=max_rate_limit_wait,
             headers=headers,
+            interrupt=interrupt,
         )
 
     def __repr__(self) -> str:

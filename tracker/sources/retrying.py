@@ -69,6 +69,8 @@ def retry(
     def wait(state: tenacity.RetryCallState) -> float:
         verdict: Verdict[Any] = state.outcome.result()  # type: ignore[union-attr]
         retry_number = state.attempt_number
+        if retry_number > policy.max_retries:
+            return 0.0  # tenacity asks for the wait before it checks the stop: no retry follows
         if verdict.wait is not None:
             seconds = min(verdict.wait, policy.max_rate_limit_wait)
             if verdict.rate_limited:

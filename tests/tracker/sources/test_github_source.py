@@ -203,6 +203,30 @@ def test_a_secondary_rate_limit_honours_retry_after(fake_github: FakeGitHub) -> 
     assert source.ledger.rate_limit_wait_seconds["github"] == 1
 
 
+def test_repeated_secondary_limits_are_waited_out_within_the_retry_cap(
+    fake_github: FakeGitHub,
+) -> None:
+    fake_github.add_repo("lab", "a", tree={"a.py": 1})
+    fake_github.secondary_limit_next, fake_github.secondary_retry_after = 2, 0
+    source = make_source(fake_github)
+    observation = source.observe(link("lab/a"))
+    assert observation.status is LinkStatus.OK
+    assert source.ledger.rate_limit_waits["github"] == 2
+    fake_github.secondary_limit_next = 10
+    capped = make_source(fake_github, max_retries=2).observe(link("lab/a"))
+    assert capped.status is LinkStatus.RATE_LIMITED
+    assert "after 3 attempts" in (capped.reason or "")
+    assert "more than the" not in (capped.reason or "")
+
+
+def test_a_rejected_token_says_so(fake_github: FakeGitHub) -> None:
+    fake_github.add_repo("lab", "a", tree={"a.py": 1})
+    observation = make_source(fake_github, token="ghp_revoked").observe(link("lab/a"))
+    assert observation.status is LinkStatus.ERROR
+    assert "GitHub rejected the token (401)" in (observation.reason or "")
+    assert observation.requests == 1  # a 401 is not retried
+
+
 def test_transient_5xx_are_retried(fake_github: FakeGitHub) -> None:
     fake_github.add_repo("lab", "a", tree={"a.py": 1})
     fake_github.server.faults.fail_next, fake_github.server.faults.fail_status = 2, 502
@@ -232,12 +256,16 @@ def test_dropped_connections_are_retried_then_reported(fake_github: FakeGitHub) 
     assert "connection failed or dropped" in (observation.reason or "")
 
 
-def test_malformed_json_is_an_error(fake_github: FakeGitHub) -> None:
+def test_malformed_json_is_retried_then_an_error(fake_github: FakeGitHub) -> None:
     fake_github.add_repo("lab", "a", tree={"a.py": 1})
     fake_github.server.faults.malformed_next = 1
-    observation = make_source(fake_github).observe(link("lab/a"))
+    once = make_source(fake_github).observe(link("lab/a"))
+    assert once.status is LinkStatus.OK and once.requests == 3 + 1  # repo, tree, tags + 1
+    fake_github.server.faults.malformed_next = 10
+    observation = make_source(fake_github, max_retries=2).observe(link("lab/a"))
     assert observation.status is LinkStatus.ERROR
-    assert observation.reason == "GET /repos/lab/a: malformed JSON in the answer"
+    assert observation.reason == "GET /repos/lab/a: malformed JSON in the answer after 3 attempts"
+    assert observation.facts == {}
 
 
 def test_a_second_look_with_etags_is_all_304_unchanged_and_free(fake_github: FakeGitHub) -> None:

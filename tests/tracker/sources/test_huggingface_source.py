@@ -320,14 +320,24 @@ def test_timeout_is_an_error_after_retries(fake_hub: FakeHub) -> None:
     assert observation.status is LinkStatus.ERROR and "ReadTimeout" in (observation.reason or "")
 
 
-def test_malformed_json_is_an_error_with_its_reason(fake_hub: FakeHub) -> None:
+def test_malformed_json_is_retried_then_an_error_with_its_reason(fake_hub: FakeHub) -> None:
+    fake_hub.add_model("lab/model")
+    fake_hub.faults.malformed_next = 10
+
+    observation = observe(fake_hub, "lab/model", max_retries=2)
+
+    assert observation.status is LinkStatus.ERROR
+    assert "malformed response" in (observation.reason or "") and observation.requests == 3
+    assert "after 3 attempts" in (observation.reason or "")
+
+
+def test_a_body_cut_short_once_is_asked_again_not_a_fact(fake_hub: FakeHub) -> None:
     fake_hub.add_model("lab/model")
     fake_hub.faults.malformed_next = 1
 
     observation = observe(fake_hub, "lab/model")
 
-    assert observation.status is LinkStatus.ERROR
-    assert "malformed response" in (observation.reason or "") and observation.requests == 1
+    assert observation.status is LinkStatus.OK and observation.requests == 2
 
 
 # -- cost ---------------------------------------------------------------------------------

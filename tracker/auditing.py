@@ -37,6 +37,7 @@ from tracker.errors import InputError
 from tracker.observing import DEFAULT_CONCURRENCY_PER_SERVICE, observe_links
 from tracker.sources import SourceSet
 from tracker.sources.base import Observation
+from tracker.sources.policy import RequestCancelled
 from tracker.store import audits as store
 from tracker.store.engine import transaction
 from tracker.store.models import Audit, Link, Paper
@@ -128,11 +129,16 @@ def run_audit(
             audit = resume
     assert audit.id is not None
     stop = stop if stop is not None else threading.Event()
+    sources.interrupt.follow(stop)  # waits and requests in flight end when the audit stops
     run = _AuditRun(engine, sources, weights, audit, progress, chunk_size,
                     concurrency_per_service, stop, discovery)
     with _signals_request_stop(run), _heartbeat(engine, audit.id):
         try:
-            run.work()
+            try:
+                run.work()
+            except RequestCancelled:
+                run.check_stop()  # the stop that cut a request: raised as that stop
+                raise
             run.finish("completed")
         except KeyboardInterrupt:
             run.finish("interrupted", "interrupted by Ctrl-C (SIGINT)")

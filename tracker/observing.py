@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from tracker.sources import SourceSet
 from tracker.sources.base import Observation, Source
+from tracker.sources.policy import RequestCancelled
 from tracker.store.engine import transaction
 from tracker.store.models import Link
 from tracker.store.observations import as_observation, latest_observations, record_observation
@@ -85,18 +86,25 @@ def observe_links(
             for link in group
             if link.id in previous_rows
         }
-        for link, observation in source.observe_many(group, previous):
-            with transaction(engine) as session:
-                for same in by_url[link.url]:
-                    assert same.id is not None
-                    record_observation(session, same.id, observation, audit_id=audit_id)
+        try:
+            observed = source.observe_many(group, previous)
+            for link, observation in observed:
+                record(link, observation)
+                if stop.is_set() or (should_stop is not None and should_stop()):
+                    break
+        except RequestCancelled:
+            return  # the run is stopping: the look in flight is left for a resumed run
+
+    def record(link: Link, observation: Observation) -> None:
+        with transaction(engine) as session:
             for same in by_url[link.url]:
                 assert same.id is not None
-                results[same.id] = observation
-                if on_observation:
-                    on_observation(same, observation)
-            if stop.is_set() or (should_stop is not None and should_stop()):
-                break
+                record_observation(session, same.id, observation, audit_id=audit_id)
+        for same in by_url[link.url]:
+            assert same.id is not None
+            results[same.id] = observation
+            if on_observation:
+                on_observation(same, observation)
 
     shards: list[tuple[str, list[Link]]] = []
     for service, group in groups.items():

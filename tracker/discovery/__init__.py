@@ -38,7 +38,7 @@ from tracker.discovery.rules import (
     owners_of,
 )
 from tracker.links import LinkKind, NormalisedLink, extract_links, normalise_url
-from tracker.sources import SourceSet
+from tracker.sources import SourceSet, http_policy
 from tracker.sources.arxiv import ArxivClient
 from tracker.sources.base import Observation, utcnow
 from tracker.sources.hf_papers import HubPaperIndex
@@ -62,12 +62,8 @@ class DiscoveryClients:
 
 def build_discovery_clients(settings: Settings, sources: SourceSet) -> DiscoveryClients:
     """Discovery's clients from the settings, counting requests in the sources' ledger."""
-    http = settings.http
-    common = {
-        "timeout": http.timeout, "ledger": sources.ledger, "max_retries": http.max_retries,
-        "backoff_base": http.backoff_base, "max_rate_limit_wait": http.max_rate_limit_wait,
-        "user_agent": http.user_agent,
-    }
+    common = {"ledger": sources.ledger, "policy": http_policy(settings),
+              "interrupt": sources.interrupt}
     return DiscoveryClients(
         papers=HubPaperIndex(endpoint=settings.huggingface.endpoint,
                              token=settings.huggingface.token or None, **common),

@@ -212,6 +212,9 @@ class _RestObservation:
     def _contents(self, api: str, branch: str) -> None:
         """Tree, README, tags, releases and the head commit of the default branch."""
         tree_path = f"{api}/git/trees/{quote(branch, safe='')}"
+        if self._unchanged_anonymously():
+            self._carry_git_contents(api, tree_path)
+            return
         tree = self._get(tree_path, gf.TREE_KEYS, {"recursive": 1})
         if tree is not None and tree.status == 409:  # "Git Repository is empty."
             self.facts.update(gf.empty_repository_facts())
@@ -251,6 +254,33 @@ class _RestObservation:
             head = (self._json(commits) or [{}])[0]
             committed = ((head.get("commit") or {}).get("committer") or {}).get("date")
             self.facts.update(last_commit_at=committed, last_commit_source="default_branch_head")
+
+    def _unchanged_anonymously(self) -> bool:
+        """True when, without a token, the repository itself answered 304.
+
+        GitHub charges anonymous 304s like any request. An unchanged repository answer means
+        an unchanged `pushed_at`, hence the same tree, README and tags: those are carried
+        over without asking (releases can change without a push, so they are still asked).
+        """
+        return (not self.transport.authenticated and self.answers == [304]
+                and all(key in self.previous_facts for key in (*gf.TREE_KEYS, *gf.TAGS_KEYS)))
+
+    def _carry_git_contents(self, api: str, tree_path: str) -> None:
+        for key in (*gf.TREE_KEYS, *gf.README_KEYS, *gf.TAGS_KEYS, *gf.COMMIT_KEYS):
+            if key in self.previous_facts:
+                self.facts[key] = self.previous_facts[key]
+        for path in (tree_path, f"{api}/readme", f"{api}/tags"):
+            if path in self.previous_validators:
+                self.validators[path] = self.previous_validators[path]
+        self.evidence.append("tree, README and tags carried over: the repository is unchanged")
+        self.facts.setdefault("releases", [])
+        self.facts.setdefault("releases_more", False)
+        if self.facts.get("tags"):
+            releases = self._get(f"{api}/releases", gf.RELEASES_KEYS, {"per_page": 100})
+            if releases is not None:
+                self._expect_ok(releases)
+                self.facts["releases"] = gf.rest_release_facts(self._json(releases))
+                self.facts["releases_more"] = gf.has_next_page(releases.headers.get("link"))
 
     def _get(
         self, path: str, carried_keys: Iterable[str], params: Mapping[str, Any] | None = None

@@ -268,7 +268,28 @@ def test_malformed_json_is_retried_then_an_error(fake_github: FakeGitHub) -> Non
     assert observation.facts == {}
 
 
-def test_a_second_look_with_etags_is_all_304_unchanged_and_free(fake_github: FakeGitHub) -> None:
+def test_a_second_look_with_a_token_is_all_304_unchanged_and_free(
+    fake_github: FakeGitHub,
+) -> None:
+    add_released_repo(fake_github)
+    source = make_source(fake_github, token=TOKEN)
+    first = source.observe(link("lab/paper-code"))
+    remaining = fake_github.remaining(TOKEN)
+
+    second = source.observe(link("lab/paper-code"), first)
+
+    assert second.unchanged is True and second.status is LinkStatus.OK
+    assert second.facts == first.facts
+    assert second.requests == 6 and source.ledger.not_modified["github"] == 6
+    assert fake_github.remaining(TOKEN) == remaining  # authorized 304s cost no rate limit
+    conditional = [r for r in fake_github.server.log[6:] if r.header("if-none-match")]
+    assert len(conditional) == 6
+    assert second.validators == first.validators
+
+
+def test_an_anonymous_second_look_asks_the_repository_and_releases_only(
+    fake_github: FakeGitHub,
+) -> None:
     add_released_repo(fake_github)
     source = make_source(fake_github)
     first = source.observe(link("lab/paper-code"))
@@ -276,13 +297,31 @@ def test_a_second_look_with_etags_is_all_304_unchanged_and_free(fake_github: Fak
 
     second = source.observe(link("lab/paper-code"), first)
 
-    assert second.unchanged is True and second.status is LinkStatus.OK
-    assert second.facts == first.facts
-    assert second.requests == 5 and source.ledger.not_modified["github"] == 5
-    assert fake_github.remaining() == remaining  # 304s cost no rate limit
-    conditional = [r for r in fake_github.server.log[5:] if r.header("if-none-match")]
-    assert len(conditional) == 5
+    # GitHub charges anonymous 304s: an unchanged repository (same pushed_at) has the same
+    # tree, README and tags, so only the repository and its releases are asked again.
+    assert second.unchanged is True and second.facts == first.facts
+    assert [r.path for r in fake_github.server.log[5:]] == [
+        "/repos/lab/paper-code", "/repos/lab/paper-code/releases"]
+    assert second.requests == 2 and fake_github.remaining() == remaining - 2
     assert second.validators == first.validators
+    third = source.observe(link("lab/paper-code"), second)
+    assert third.unchanged is True and third.facts == first.facts and third.requests == 2
+
+
+def test_an_anonymous_look_after_a_push_fetches_the_contents_again(
+    fake_github: FakeGitHub,
+) -> None:
+    add_released_repo(fake_github)
+    source = make_source(fake_github)
+    first = source.observe(link("lab/paper-code"))
+    repo = fake_github.find("lab/paper-code")
+    repo.tree["train.py"] = 10
+    repo.pushed_at = "2031-01-01T00:00:00Z"
+
+    second = source.observe(link("lab/paper-code"), first)
+
+    assert second.unchanged is False and second.requests == 5
+    assert {"path": "train.py", "size": 10} in second.facts["tree"]
 
 
 def test_a_changed_endpoint_is_fetched_again_and_the_rest_carried_over(
@@ -377,9 +416,12 @@ def test_the_seed_repositories_fit_well_inside_the_anonymous_budget(
 
     assert all(o.status is LinkStatus.OK for o in first.values())
     assert first_run == 9 * 4 + 2 * 5 == 46  # well under 60, at most 5 per repository
-    assert source.ledger.total() - first_run == 46 and source.ledger.not_modified["github"] == 46
+    # A re-audit without a token: the repository, plus the releases of the two with tags
+    # (anonymous 304s are charged, so each is one request of the 60 an hour).
+    assert source.ledger.total() - first_run == 9 + 2 * 2 == 13
+    assert source.ledger.not_modified["github"] == 13
     assert all(o.unchanged for o in second)
-    assert fake_github.remaining() == 60 - 46
+    assert fake_github.remaining() == 60 - 46 - 13
 
 
 def test_a_github_that_cannot_be_reached_is_left_alone_after_three_repositories() -> None:

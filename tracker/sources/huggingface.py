@@ -65,6 +65,7 @@ from tracker.sources.base import (
 from tracker.sources.breaker import HostBreaker, HostUnreachable
 from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt
 from tracker.sources.retrying import Verdict, retry
+from tracker.sources.statuses import link_status
 
 logger = logging.getLogger(__name__)
 
@@ -343,14 +344,13 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
             return Verdict.again(f"HTTP {status}")
         if status == 401 and _INVALID_TOKEN_MESSAGE in message:
             return Verdict.done((LinkStatus.ERROR, base, HUB_TOKEN_REJECTED))
-        if status in (401, 404):
+        link, reason = link_status(status, SERVICE)
+        if link is LinkStatus.MISSING:
             # huggingface_hub turns a 401 without X-Error-Code into RepositoryNotFoundError
             # only for https endpoints; the Hub has been seen sending it without the code.
             return Verdict.done(self._missing(base))
-        if status == 451:
-            reason = "unavailable for legal reasons (HTTP 451)"
-            return Verdict.done((LinkStatus.BLOCKED, base, reason))
-        return Verdict.done((LinkStatus.ERROR, base, f"HTTP {status}: {message}".rstrip(": ")))
+        said = f": {message}" if message and link is LinkStatus.ERROR else ""
+        return Verdict.done((link, base, f"{reason}{said}"))
 
     # -- a repo the Hub answered ---------------------------------------------------------
     def _classify(self, info: Any, repo_type: str, requested_id: str) -> Outcome:

@@ -50,6 +50,7 @@ from tracker.sources.http import (
     endpoint_label,
 )
 from tracker.sources.policy import HttpPolicy, Interrupt
+from tracker.sources.statuses import link_status
 
 log = logging.getLogger(__name__)
 
@@ -203,16 +204,10 @@ class OSFSource(SingleLinkSource):
     @staticmethod
     def _classify(status: int, detail: str | None, key: str | None) -> tuple[LinkStatus, str]:
         said = f": {detail}" if detail else ""
-        if status in (401, 403):
-            if key:
-                reason = f"HTTP {status}, view_only key not accepted (expired?){said}"
-                return LinkStatus.PRIVATE, reason
-            return LinkStatus.PRIVATE, f"HTTP {status}{said}"
-        if status == 404:
-            return LinkStatus.MISSING, f"HTTP 404{said}"
-        if status == 410:
-            return LinkStatus.MISSING, f"deleted (HTTP 410){said}"
-        return LinkStatus.ERROR, f"unexpected HTTP {status}{said}"
+        link, reason = link_status(status, "osf")
+        if link is LinkStatus.PRIVATE and key:
+            reason = f"HTTP {status}, view_only key not accepted (expired?)"
+        return link, f"{reason}{said}"
 
     def _license_name(
         self, node: dict[str, Any], key: str | None, observation: Observation

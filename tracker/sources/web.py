@@ -49,6 +49,7 @@ from tracker.sources.http import (
     endpoint_label,
 )
 from tracker.sources.policy import HttpPolicy, Interrupt
+from tracker.sources.statuses import link_status
 
 DEFAULT_ZENODO_API_URL = "https://zenodo.org/api"
 MAX_OUTBOUND_LINKS = 500
@@ -112,15 +113,7 @@ def _moved(original: str, final: str) -> bool:
 
 
 def _page_status(code: int) -> tuple[LinkStatus, str | None]:
-    if 200 <= code < 300:
-        return LinkStatus.OK, None
-    if code in (404, 410):
-        return LinkStatus.MISSING, f"HTTP {code}"
-    if code == 401:
-        return LinkStatus.PRIVATE, "HTTP 401 (login required)"
-    if code in (403, 451):
-        return LinkStatus.BLOCKED, f"HTTP {code}"
-    return LinkStatus.ERROR, f"unexpected HTTP {code}"
+    return link_status(code, "web")
 
 
 class WebSource(SingleLinkSource):
@@ -281,11 +274,9 @@ class WebSource(SingleLinkSource):
             return
         message = data.get("message") if isinstance(data, dict) else None
         said = f": {message}" if message else ""
-        if status in (404, 410):
-            observation.status, observation.reason = LinkStatus.MISSING, f"HTTP {status}{said}"
-            return
-        if status in (401, 403):
-            observation.status, observation.reason = LinkStatus.PRIVATE, f"HTTP {status}{said}"
+        if status != 200:
+            observation.status, reason = link_status(status, "zenodo")
+            observation.reason = f"{reason}{said}"
             return
         metadata = data.get("metadata") if isinstance(data, dict) else None
         if status != 200 or not isinstance(metadata, dict):

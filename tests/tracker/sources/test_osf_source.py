@@ -117,7 +117,7 @@ def test_deleted_node_is_missing_with_reason(fake_osf: FakeOSF) -> None:
     observation = make_source(fake_osf).observe(osf_link("gone1"))
     assert observation.status is LinkStatus.MISSING
     assert observation.reason == (
-        "deleted (HTTP 410): The requested resource is no longer available."
+        "HTTP 410 (deleted): The requested resource is no longer available."
     )
 
 

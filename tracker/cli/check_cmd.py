@@ -15,6 +15,7 @@ from tracker.cli.context import app_context, reports_errors
 from tracker.discovery import discovery_for
 from tracker.errors import ServiceUnreachable
 from tracker.sources import build_sources
+from tracker.sources.rejections import token_rejection
 
 _OUTCOME_STYLE = {
     "pass": "green",
@@ -55,7 +56,8 @@ def check_command(
     else:
         print_check(app.out, result)
     if result.unreachable:
-        raise ServiceUnreachable("no service could be reached: every link check failed")
+        rejected = token_rejection(o.reason for o in result.observed.values())
+        raise rejected or ServiceUnreachable("no service could be reached: every link check failed")
     score = result.scorecard.score
     if fail_under is not None and (score is None or score < fail_under):
         shown = "no conclusive score" if score is None else f"score {score:.2f}"

@@ -74,6 +74,7 @@ class Faults:
     fail_headers: dict[str, str] = field(default_factory=dict)
     drop_next: int = 0  # close the connection without answering
     malformed_next: int = 0  # answer 200 with a body that is not valid JSON
+    wrong_type_next: int = 0  # answer 200 with valid JSON of the wrong type (a list of one str)
     only_paths: str | None = None  # regex: faults apply only to matching paths
 
 
@@ -214,9 +215,14 @@ class FakeServer:
             malformed = bool(applies and f.malformed_next > 0)
             if malformed:
                 f.malformed_next -= 1
+            wrong_type = bool(applies and not malformed and f.wrong_type_next > 0)
+            if wrong_type:
+                f.wrong_type_next -= 1
         response = self.dispatch(request)
         if malformed:
             return FakeResponse(200, b'{"truncated": ', {"Content-Type": "application/json"})
+        if wrong_type:
+            return FakeResponse.json(["unexpected"])
         return response
 
     def requests_to(self, pattern: str = ".*", method: str | None = None) -> list[FakeRequest]:

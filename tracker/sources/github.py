@@ -166,6 +166,13 @@ class _RestObservation:
             return self._finish(LinkStatus.ERROR, exc.reason, exc.sent)
         except MalformedAnswer as exc:
             return self._finish(LinkStatus.ERROR, str(exc))
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            # Valid JSON of the wrong shape (a list where an object belongs ...): the answer is
+            # unusable, which says nothing about the repository.
+            self.facts = {}
+            where = self.evidence[-1] if self.evidence else "GitHub"
+            reason = f"{where}: unexpected answer ({type(exc).__name__}: {exc})"[:300]
+            return self._finish(LinkStatus.ERROR, reason)
         return self._finish(status, None)
 
     def _finish(

@@ -274,14 +274,14 @@ class WebSource(SingleLinkSource):
             return
         message = data.get("message") if isinstance(data, dict) else None
         said = f": {message}" if message else ""
-        if status != 200:
+        if not 200 <= status < 300:
             observation.status, reason = link_status(status, "zenodo")
             observation.reason = f"{reason}{said}"
             return
         metadata = data.get("metadata") if isinstance(data, dict) else None
-        if status != 200 or not isinstance(metadata, dict):
+        if not isinstance(metadata, dict):
             observation.status = LinkStatus.ERROR
-            observation.reason = f"unexpected HTTP {status}{said}"
+            observation.reason = f"unexpected answer from {endpoint_label(url)}: no metadata"
             return
         access_right = metadata.get("access_right")
         files = [f for f in data.get("files") or [] if isinstance(f, dict)]

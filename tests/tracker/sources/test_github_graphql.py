@@ -195,3 +195,12 @@ def test_a_rejected_token_fails_the_batch_with_that_reason(fake_github: FakeGitH
         [link(name) for name in names]))
     assert {o.status for _, o in seen} == {LinkStatus.ERROR}
     assert all("GitHub rejected the token (401)" in (o.reason or "") for _, o in seen)
+
+
+def test_a_graphql_answer_of_the_wrong_type_fails_the_batch_as_error(
+    fake_github: FakeGitHub,
+) -> None:
+    names = add_many(fake_github, 3)
+    fake_github.server.faults.wrong_type_next = 1
+    seen = list(make_source(fake_github).observe_many([link(name) for name in names]))
+    assert {o.status for _, o in seen} == {LinkStatus.ERROR}

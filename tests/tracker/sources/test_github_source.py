@@ -435,3 +435,15 @@ def test_a_github_that_cannot_be_reached_is_left_alone_after_three_repositories(
     assert {o.status for o in observations} == {LinkStatus.ERROR}
     assert source.ledger.total("github") == 3 * 2  # three repositories tried twice, then none
     assert "could not be reached 3 times in a row" in (observations[-1].reason or "")
+
+
+@pytest.mark.parametrize("path", [r"^/repos/lab/a$", r"/git/trees/", r"/tags$"])
+def test_an_answer_of_the_wrong_type_is_an_error_never_a_crash(
+    fake_github: FakeGitHub, path: str
+) -> None:
+    fake_github.add_repo("lab", "a", tree={"a.py": 1})
+    fake_github.server.faults.only_paths = path
+    fake_github.server.faults.wrong_type_next = 1
+    observation = make_source(fake_github).observe(link("lab/a"))
+    assert observation.status is LinkStatus.ERROR and observation.facts == {}
+    assert "unexpected answer" in (observation.reason or "")

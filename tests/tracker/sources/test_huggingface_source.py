@@ -437,3 +437,13 @@ def test_a_hub_that_cannot_be_reached_is_left_alone_after_three_links() -> None:
     assert {o.status for o in observations} == {LinkStatus.ERROR}
     assert ledger.total("huggingface") == 3 * 2  # three links tried (twice each), then none
     assert "could not be reached 3 times in a row" in (observations[-1].reason or "")
+
+
+def test_an_answer_of_the_wrong_type_is_retried_then_an_error(fake_hub: FakeHub) -> None:
+    fake_hub.add_model("lab/model")
+    fake_hub.faults.wrong_type_next = 10
+
+    observation = observe(fake_hub, "lab/model", max_retries=1)
+
+    assert observation.status is LinkStatus.ERROR and observation.requests == 2
+    assert "malformed response" in (observation.reason or "")

@@ -242,3 +242,10 @@ def test_zenodo_body_cut_short_once_is_retried_not_a_fact(fake_web: FakeWeb) -> 
     observation = make_source(fake_web).observe(zenodo_link(1234))
     assert observation.status is LinkStatus.OK and observation.requests == 2
     assert observation.facts["file_count"] == 2
+
+
+def test_a_zenodo_answer_of_the_wrong_type_is_an_error(fake_web: FakeWeb) -> None:
+    fake_web.faults.wrong_type_next = 1
+    observation = make_source(fake_web).observe(zenodo_link(1234))
+    assert observation.status is LinkStatus.ERROR and observation.facts == {}
+    assert "no metadata" in (observation.reason or "")

@@ -26,7 +26,8 @@ from urllib3 import Retry
 
 from tracker.sources.base import RequestLedger
 from tracker.sources.breaker import HostBreaker, HostUnreachable
-from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt
+from tracker.sources.deadline import WatchedAdapter, watched
+from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt, RequestCancelled
 from tracker.sources.retrying import Verdict, retry
 
 SERVICE = "github"
@@ -102,6 +103,29 @@ def _path_of(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
+def _watch_connections(requester: Any) -> None:
+    """Make PyGithub's connections report their sockets to the deadline watch.
+
+    PyGithub builds one requests session per connection, with a plain HTTPAdapter; its
+    connection class is chosen per Requester (a private attribute, hence the guard). Without
+    it, the deadline is not enforced on GitHub requests and their per-read timeout remains.
+    """
+    attribute = "_Requester__connectionClass"
+    base = getattr(requester, attribute, None)
+    if base is None:
+        return
+
+    class WatchedConnection(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.adapter = WatchedAdapter(max_retries=self.retry,
+                                          pool_connections=self.pool_size,
+                                          pool_maxsize=self.pool_size)
+            self.session.mount(f"{self.protocol}://", self.adapter)
+
+    setattr(requester, attribute, WatchedConnection)
+
+
 class _LedgerRetry(Retry):
     """A never-retrying urllib3 policy that reports each HTTP exchange to a callback.
 
@@ -166,6 +190,7 @@ class GitHubTransport:
             seconds_between_requests=min_request_interval,
             seconds_between_writes=min_request_interval,  # GraphQL POSTs are reads
         )
+        _watch_connections(self.github.requester)
         self.graphql_url = self.github.requester.graphql_url
         self.graphql_path = _path_of(self.graphql_url)
 
@@ -257,15 +282,23 @@ class GitHubTransport:
     ) -> Verdict[Exchange]:
         """One request and what it came to."""
         self._refuse_while_exhausted(resource, label)
-        try:
-            # PyGithub adds Authorization to the headers dict it is given: pass a copy.
-            status, raw_headers, body = self.github.requester.requestJson(
-                verb, url, params, dict(headers), payload
-            )
-        except (requests.RequestException, RuntimeError) as exc:
-            # RuntimeError: PyGithub refusing a redirect to another host or scheme.
-            state["connection_failed"] = True
-            return Verdict.again(f"{type(exc).__name__} (connection failed or dropped)")
+        with watched(self.policy.deadline, self._interrupt) as watch:
+            try:
+                # PyGithub adds Authorization to the headers dict it is given: pass a copy.
+                status, raw_headers, body = self.github.requester.requestJson(
+                    verb, url, params, dict(headers), payload
+                )
+            except (requests.RequestException, RuntimeError) as exc:
+                # RuntimeError: PyGithub refusing a redirect to another host or scheme.
+                if watch.fired == "interrupted":
+                    raise RequestCancelled(label) from None
+                if watch.fired == "deadline":
+                    raise TransportFailure(
+                        f"{label}: no complete answer within the "
+                        f"{self.policy.deadline:g}s deadline", self._local.sent
+                    ) from None
+                state["connection_failed"] = True
+                return Verdict.again(f"{type(exc).__name__} (connection failed or dropped)")
         state["connection_failed"] = False
         self.breaker.answered(self._host)
         response_headers = {k.lower(): str(v) for k, v in raw_headers.items()}

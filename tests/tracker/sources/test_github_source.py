@@ -5,15 +5,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
+import time
 
 import pytest
 
 from fakes.github import FakeGitHub, fake_github  # noqa: F401
 from fakes.github_seed import SEED_REPOSITORIES, add_seed_repositories
+from fakes.server import FakeResponse
 from tracker.links import normalise_url
 from tracker.sources.base import LinkStatus, Observation, RequestLedger
 from tracker.sources.github import GitHubSource
 from tracker.sources.github_facts import TREE_ENTRY_CAP, tree_facts
+from tracker.sources.policy import HttpPolicy
 
 TOKEN = "ghp_fake_token"
 
@@ -447,3 +451,16 @@ def test_an_answer_of_the_wrong_type_is_an_error_never_a_crash(
     observation = make_source(fake_github).observe(link("lab/a"))
     assert observation.status is LinkStatus.ERROR and observation.facts == {}
     assert "unexpected answer" in (observation.reason or "")
+
+
+def test_a_github_answer_dripping_past_the_deadline_ends_as_error(fake_github: FakeGitHub) -> None:
+    body = json.dumps({"message": "x" * 200}).encode()
+    drip = FakeResponse(200, body, {"Content-Type": "application/json"}, drip=0.2)
+    fake_github.server.routes.insert(0, ("GET", re.compile(r"/repos/lab/slow"),
+                                         lambda request, match: drip))
+    source = make_source(fake_github, policy=HttpPolicy(deadline=1.0))
+    started = time.monotonic()
+    observation = source.observe(link("lab/slow"))
+    assert time.monotonic() - started < 2.5
+    assert observation.status is LinkStatus.ERROR
+    assert "within the 1s deadline" in (observation.reason or "")

@@ -95,6 +95,9 @@ class DiscoverySummary:
     lookups_sent: int = 0
     lookups_cached: int = 0
     failures: list[str] = field(default_factory=list)
+    # Papers an index could not answer for (rate limited, failing, unreadable): what discovery
+    # found for them is incomplete, and nothing it did not find may be read as absent.
+    incomplete: set[int] = field(default_factory=set)
     observed: dict[int, Observation] = field(default_factory=dict)  # link id -> made now
 
 
@@ -174,11 +177,14 @@ def _identify_and_index(
     summary.papers += 1
     found = identify(engine, clients.papers, clients.arxiv, view, settings, now)
     arxiv_id = _record_identity(engine, view, found, settings, summary)
+    failed_before = len(summary.failures)
     if arxiv_id:
         # arXiv is asked by id only about a paper known by nothing but its id (3 s a request).
         ask_arxiv = not (view.title and view.has_abstract)
         _index_step(engine, clients, paper_id, arxiv_id, found, settings, summary, now, ask_arxiv)
     _tally(summary, found)
+    if len(summary.failures) > failed_before:
+        summary.incomplete.add(paper_id)
 
 
 def _tally(summary: DiscoverySummary, found: Identification) -> None:

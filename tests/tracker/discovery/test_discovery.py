@@ -280,6 +280,7 @@ def test_an_index_failure_is_reported_and_not_cached(
 
     assert len(failed.failures) == 2 and "HTTP 503" in failed.failures[0]
     assert "rate limited" in failed.failures[1]
+    assert failed.incomplete == {paper_id}
     assert recovered.identified == 1 and recovered.failures == []
 
 
@@ -336,8 +337,9 @@ def test_an_unreadable_paper_page_is_a_failure_never_an_absent_page(
     failed = discover(engine, clients, [paper_id], SETTINGS)
 
     assert failed.failures and "hf-paper 2409.18433" in failed.failures[0]
+    assert failed.incomplete == {paper_id}
     assert all_links(engine, paper_id) == {}  # nothing invented, nothing removed
     faults.malformed_next = faults.drop_next = faults.fail_next = 0
     recovered = discover(engine, clients, [paper_id], SETTINGS)  # the failure was not cached
-    assert recovered.failures == []
+    assert recovered.failures == [] and recovered.incomplete == set()
     assert "https://github.com/furonghuang-lab/Easy2Hard-Bench" in all_links(engine, paper_id)

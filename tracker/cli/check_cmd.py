@@ -57,7 +57,8 @@ def check_command(
         print_check(app.out, result)
     if result.unreachable:
         rejected = token_rejection(o.reason for o in result.observed.values())
-        raise rejected or ServiceUnreachable("no service could be reached: every link check failed")
+        raise rejected or ServiceUnreachable(
+            "no service could be reached: every link check failed")
     score = result.scorecard.score
     if fail_under is not None and (score is None or score < fail_under):
         shown = "no conclusive score" if score is None else f"score {score:.2f}"

@@ -324,7 +324,8 @@ class GitHubTransport:
             if server_wait is not None and server_wait > self.policy.max_rate_limit_wait:
                 server_wait = None
             return Verdict.again(f"HTTP {status}", server_wait)
-        if status == 200 and "json" in response_headers.get("content-type", "") and not _is_json(body):
+        json_answer = "json" in response_headers.get("content-type", "")
+        if status == 200 and json_answer and not _is_json(body):
             return Verdict.again("malformed JSON in the answer")  # cut short: ask again
         return Verdict.done(exchange)
 

@@ -143,7 +143,7 @@ class PoliteSession:
         self._sleep = sleep
         self._spacing_lock = threading.Lock()
         self._per_thread = threading.local()
-        self._next_slot = 0.0
+        self._next_slot: dict[str, float] = {}  # host -> when its next request may go
         # A dead service costs a run seconds, not one timeout-and-retry cycle per link.
         self.breaker = HostBreaker(service, threshold=self.policy.breaker_threshold,
                                    cooldown=self.policy.breaker_cooldown)
@@ -266,7 +266,7 @@ class PoliteSession:
         state: dict[str, bool],
     ) -> Verdict[requests.Response]:
         """One exchange, body included, under the deadline."""
-        self._wait_for_slot()
+        self._wait_for_slot(urlsplit(url).netloc.lower())
         counted = False
         state["connection_failed"] = False
         with watched(self.policy.deadline, self.interrupt) as watch:
@@ -299,7 +299,9 @@ class PoliteSession:
                 return Verdict.again(_connection_reason(exc))
         return self._judge(response, check)
 
-    def _judge(self, response: requests.Response, check: Check | None) -> Verdict[requests.Response]:
+    def _judge(
+        self, response: requests.Response, check: Check | None
+    ) -> Verdict[requests.Response]:
         status = response.status_code
         if status == 429 or (status == 403 and self._has_rate_limit_headers(response)):
             wait = self.policy.server_wait(response.headers)
@@ -372,15 +374,15 @@ class PoliteSession:
         return response.status_code, data, new_etag
 
     # -- helpers ---------------------------------------------------------------
-    def _wait_for_slot(self) -> None:
-        """Block until `min_interval` has passed since the previous request's slot."""
+    def _wait_for_slot(self, host: str) -> None:
+        """Block until `min_interval` has passed since the previous request to `host`."""
         interval = self.policy.min_interval
         if interval <= 0:
             return
         with self._spacing_lock:
             now = time.monotonic()
-            start = max(now, self._next_slot)
-            self._next_slot = start + interval
+            start = max(now, self._next_slot.get(host, 0.0))
+            self._next_slot[host] = start + interval
         if start > now:
             (self._sleep or self.interrupt.sleep)(start - now)
 

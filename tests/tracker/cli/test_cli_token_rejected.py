@@ -28,7 +28,9 @@ def fakes(monkeypatch: pytest.MonkeyPatch, fake_github: FakeGitHub, fake_hub: Fa
     return fake_github
 
 
-def test_a_rejected_github_token_is_said_with_exit_code_2(fakes: FakeGitHub, sqlite_url: str) -> None:
+def test_a_rejected_github_token_is_said_with_exit_code_2(
+    fakes: FakeGitHub, sqlite_url: str
+) -> None:
     result = CliRunner().invoke(app, ["--db", sqlite_url, "check", "https://github.com/lab/code"])
     assert result.exit_code == 2
     assert "GitHub rejected the token (401)" in result.output

@@ -361,3 +361,14 @@ def test_one_answer_closes_the_breaker_again(fake_web: FakeWeb) -> None:
     with pytest.raises(ServiceError, match="connection"):  # two failures, then one: not three
         session.get(fake_web.url + "/ok")
     assert session.get(fake_web.url + "/ok").status_code == 200
+
+
+def test_spacing_is_per_host(fake_web: FakeWeb) -> None:
+    session = polite(min_interval=0.5)
+    other = fake_web.url.replace("127.0.0.1", "localhost")
+    started = time.monotonic()
+    session.get(fake_web.url + "/docs/data.html")
+    session.get(other + "/docs/data.html")  # another host: no wait for the first one's slot
+    assert time.monotonic() - started < 0.4
+    session.get(fake_web.url + "/docs/data.html")  # the same host again: spaced
+    assert time.monotonic() - started >= 0.45

@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.sources import SourceSet
-from tracker.sources.base import Observation, Source
+from tracker.sources.base import LinkTarget, Observation, Source
 from tracker.sources.policy import RequestCancelled
 from tracker.store.engine import transaction
 from tracker.store.models import Link
@@ -41,6 +41,16 @@ def shard(links: Sequence[Link], concurrency: int, min_shard_size: int = 1) -> l
     by_size = math.ceil(len(links) / max(1, min_shard_size))
     count = max(1, min(concurrency, by_size))
     return [list(links[i::count]) for i in range(count)]
+
+
+def _until_cancelled(
+    observed: Iterator[tuple[LinkTarget, Observation]],
+) -> Iterator[tuple[LinkTarget, Observation]]:
+    """The observations until the run cuts a request short (that look is left for a resume)."""
+    try:
+        yield from observed
+    except RequestCancelled:
+        return
 
 
 def observe_links(
@@ -86,25 +96,18 @@ def observe_links(
             for link in group
             if link.id in previous_rows
         }
-        try:
-            observed = source.observe_many(group, previous)
-            for link, observation in observed:
-                record(link, observation)
-                if stop.is_set() or (should_stop is not None and should_stop()):
-                    break
-        except RequestCancelled:
-            return  # the run is stopping: the look in flight is left for a resumed run
-
-    def record(link: Link, observation: Observation) -> None:
-        with transaction(engine) as session:
+        for link, observation in _until_cancelled(source.observe_many(group, previous)):
+            with transaction(engine) as session:
+                for same in by_url[link.url]:
+                    assert same.id is not None
+                    record_observation(session, same.id, observation, audit_id=audit_id)
             for same in by_url[link.url]:
                 assert same.id is not None
-                record_observation(session, same.id, observation, audit_id=audit_id)
-        for same in by_url[link.url]:
-            assert same.id is not None
-            results[same.id] = observation
-            if on_observation:
-                on_observation(same, observation)
+                results[same.id] = observation
+                if on_observation:
+                    on_observation(same, observation)
+            if stop.is_set() or (should_stop is not None and should_stop()):
+                break
 
     shards: list[tuple[str, list[Link]]] = []
     for service, group in groups.items():

@@ -15,7 +15,7 @@ from tracker.cli.context import app_context, reports_errors
 from tracker.discovery import discovery_for
 from tracker.errors import ServiceUnreachable
 from tracker.sources import build_sources
-from tracker.sources.rejections import token_rejection
+from tracker.sources.rejections import configuration_failure
 
 _OUTCOME_STYLE = {
     "pass": "green",
@@ -56,7 +56,7 @@ def check_command(
     else:
         print_check(app.out, result)
     if result.unreachable:
-        rejected = token_rejection(o.reason for o in result.observed.values())
+        rejected = configuration_failure(o.reason for o in result.observed.values())
         raise rejected or ServiceUnreachable(
             "no service could be reached: every link check failed")
     score = result.scorecard.score

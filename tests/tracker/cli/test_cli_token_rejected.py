@@ -1,4 +1,4 @@
-"""A token the service rejects is named as such (exit 2), never as an unreachable service."""
+"""A rejected token or a refused link is named as such (exit 2), not as an outage."""
 
 from __future__ import annotations
 
@@ -50,3 +50,13 @@ def test_a_rejected_hub_token_is_said_with_exit_code_2(
     assert result.exit_code == 2
     assert "The Hugging Face Hub rejected the token (401)" in result.output
     assert "huggingface.token" in result.output and "hf_revoked" not in result.output
+
+
+def test_a_link_to_a_metadata_address_is_refused_with_exit_code_2(
+    fakes: FakeGitHub, sqlite_url: str
+) -> None:
+    result = CliRunner().invoke(app, ["--db", sqlite_url, "check",
+                                      "http://169.254.169.254/latest/meta-data/"])
+    assert result.exit_code == 2
+    assert "refused: 169.254.169.254 is a cloud metadata address" in result.output
+    assert "network.allow_private" in result.output

@@ -367,6 +367,8 @@ class PoliteSession:
         new_etag = response.headers.get("ETag") or etag
         if response.status_code == 304:
             return 304, None, new_etag
+        if hasattr(response, "parsed_json"):  # parsed once, by the check above
+            return response.status_code, response.parsed_json, new_etag
         try:
             data = json.loads(response.content) if response.content else None
         except ValueError:
@@ -404,7 +406,7 @@ def _unreadable_json(response: requests.Response, label: str) -> str | None:
     if getattr(response, "body_truncated", False):
         return f"answer from {label} larger than the body cap"
     try:
-        json.loads(response.content)
+        response.parsed_json = json.loads(response.content)  # type: ignore[attr-defined]
     except ValueError as exc:
         return f"malformed JSON from {label}: {exc}"
     return None

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpcore
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -45,7 +46,8 @@ class Watch:
         if sock is None:
             return
         with self._lock:
-            self._sockets.append(sock)
+            if not any(known is sock for known in self._sockets):
+                self._sockets.append(sock)
             fired = self.fired
         if fired:
             _cut(sock)
@@ -141,3 +143,65 @@ class WatchedAdapter(HTTPAdapter):
         if not proxy.lower().startswith("socks"):  # SOCKS pools have connection classes of
             manager.pool_classes_by_scheme = dict(_POOLS)  # their own: no deadline there
         return manager
+
+
+# -- httpx (huggingface_hub's shared client) --------------------------------------------------
+def _attach_current(sock: socket.socket | None) -> None:
+    watch: Watch | None = getattr(_current, "watch", None)
+    if watch is not None:
+        watch.attach(sock)
+
+
+class _WatchedStream(httpcore.NetworkStream):
+    """An httpcore stream that reports its socket to the current `Watch` before each use."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        _attach_current(self._stream.get_extra_info("socket"))
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        _attach_current(self._stream.get_extra_info("socket"))
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        return _WatchedStream(self._stream.start_tls(*args, **kwargs))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _WatchedBackend(httpcore.NetworkBackend):
+    """Wraps an httpcore backend so that its streams are watched."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        return _WatchedStream(self._backend.connect_tcp(*args, **kwargs))
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        return _WatchedStream(self._backend.connect_unix_socket(*args, **kwargs))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def watch_httpx_client(client: Any) -> None:
+    """Make an httpx client's new connections report their sockets to the current `Watch`.
+
+    httpx has no total deadline and no hook that sees sockets; its transports' httpcore pools
+    (private attributes, hence the guards) get a wrapping network backend. Connections opened
+    before this call are not watched.
+    """
+    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is not None and not isinstance(backend, _WatchedBackend):
+            pool._network_backend = _WatchedBackend(backend)  # type: ignore[union-attr]

@@ -33,7 +33,8 @@ from tracker.sources.huggingface import (
     _RequestScope,
     _retry_after_seconds,
 )
-from tracker.sources.policy import RETRY_STATUSES
+from tracker.sources.deadline import watched
+from tracker.sources.policy import RETRY_STATUSES, RequestCancelled
 from tracker.sources.retrying import Verdict, retry
 
 logger = logging.getLogger(__name__)
@@ -157,7 +158,18 @@ class HubPaperIndex(HubClient):
         _hook_into_shared_client()
         state["connection_failed"] = False
         try:
-            result = fetch()
+            with watched(self.policy.deadline, self.interrupt) as watch:
+                try:
+                    result = fetch()
+                except httpx.TransportError:
+                    if watch.fired == "interrupted":
+                        raise RequestCancelled(_NAME) from None
+                    if watch.fired == "deadline":
+                        raise IndexUnavailable(
+                            f"{_NAME}: no complete answer within the "
+                            f"{self.policy.deadline:g}s deadline"
+                        ) from None
+                    raise
         except HfHubHTTPError as error:
             self.breaker.answered(self._host)
             status = error.response.status_code

@@ -63,7 +63,8 @@ from tracker.sources.base import (
     SingleLinkSource,
 )
 from tracker.sources.breaker import HostBreaker, HostUnreachable
-from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt
+from tracker.sources.deadline import watch_httpx_client, watched
+from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt, RequestCancelled
 from tracker.sources.retrying import Verdict, retry
 from tracker.sources.statuses import link_status
 
@@ -146,6 +147,7 @@ def _hook_into_shared_client() -> None:
     """
     client = get_session()
     with _hook_lock:
+        watch_httpx_client(client)  # the deadline and the run's interrupt reach its sockets
         hooks = client.event_hooks
         if _count_request not in hooks["request"]:
             hooks["request"].append(_count_request)
@@ -274,10 +276,34 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
     ) -> Verdict[Outcome]:
         """One info request and what it came to."""
         state["connection_failed"] = False
+        with watched(self.policy.deadline, self.interrupt) as watch:
+            try:
+                info = self._info(repo_type, repo_id)
+            except httpx.TransportError as error:  # timeouts, refused or dropped connections
+                if watch.fired == "interrupted":
+                    raise RequestCancelled(f"GET /api/{repo_type}s/{repo_id}") from None
+                if watch.fired == "deadline":
+                    reason = f"no complete answer within the {self.policy.deadline:g}s deadline"
+                    return Verdict.done((LinkStatus.ERROR, base, reason))
+                failure = type(error).__name__
+                scope.exchanges.append(f"GET /api/{repo_type}s/{repo_id}?blobs=true -> {failure}")
+                state["connection_failed"] = True
+                return Verdict.again(failure)
+            except Exception as error:  # noqa: BLE001  judged below, outside the watch
+                return self._judge_error(error, repo_type, repo_id, base, scope)
         try:
-            info = self._info(repo_type, repo_id)
             self.breaker.answered(self._host)
             return Verdict.done(self._classify(info, repo_type, repo_id))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            return self._judge_error(error, repo_type, repo_id, base, scope)
+
+    def _judge_error(
+        self, error: Exception, repo_type: str, repo_id: str, base: dict[str, Any],
+        scope: _RequestScope,
+    ) -> Verdict[Outcome]:
+        """What an exception raised by one info request comes to."""
+        try:
+            raise error
         except GatedRepoError:
             reason = "gated: the Hub refuses access until its terms are accepted"
             return Verdict.done((LinkStatus.GATED, {**base, "gated": True}, reason))
@@ -288,25 +314,22 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
         except DisabledRepoError:
             reason = "access to this repository is disabled"
             return Verdict.done((LinkStatus.BLOCKED, {**base, "disabled": True}, reason))
-        except HfHubHTTPError as error:
+        except HfHubHTTPError as http_error:
             self.breaker.answered(self._host)
-            return self._http_error(error, base, scope)
+            return self._http_error(http_error, base, scope)
         except OfflineModeIsEnabled:
             return Verdict.done((LinkStatus.ERROR, base, "HF_HUB_OFFLINE is set: nothing was sent"))
-        except httpx.TransportError as error:  # timeouts, refused or dropped connections
-            failure = type(error).__name__
-            scope.exchanges.append(f"GET /api/{repo_type}s/{repo_id}?blobs=true -> {failure}")
-            state["connection_failed"] = True
-            return Verdict.again(failure)
-        except httpx.HTTPError as error:  # too many redirects, undecodable body
-            return Verdict.done((LinkStatus.ERROR, base, f"HTTP failure: {type(error).__name__}"))
+        except httpx.HTTPError as http_error:  # too many redirects, undecodable body
+            reason = f"HTTP failure: {type(http_error).__name__}"
+            return Verdict.done((LinkStatus.ERROR, base, reason))
         except HFValidationError:
             return Verdict.done((LinkStatus.ERROR, base, f"not a valid Hub repo id: {repo_id!r}"))
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError) as shape_error:
             # json.JSONDecodeError is a ValueError; a JSON body of the wrong shape fails
             # inside ModelInfo/DatasetInfo/SpaceInfo or _repo_facts. Cut short: ask again.
             return Verdict.again(
-                f"malformed response from the Hub: {type(error).__name__}: {error}"[:300]
+                f"malformed response from the Hub: {type(shape_error).__name__}: "
+                f"{shape_error}"[:300]
             )
 
     def _info(self, repo_type: str, repo_id: str) -> Any:

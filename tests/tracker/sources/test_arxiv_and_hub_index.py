@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 
 import pytest
 from fakes.arxiv import FakeArxiv, fake_arxiv  # noqa: F401
 from fakes.huggingface import FakeHub, fake_hub  # noqa: F401
+from fakes.server import FakeResponse
 
 from tracker.sources.arxiv import ArxivClient, ArxivQueryError, parse_feed, title_query
 from tracker.sources.base import RequestLedger
 from tracker.sources.hf_papers import HubPaperIndex, IndexUnavailable
 from tracker.sources.http import RateLimited
+from tracker.sources.policy import HttpPolicy
 
 # The older layout: namespaces declared on each element, http:// ids, a wrapped title.
 OLDER_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -162,3 +166,14 @@ def test_an_unreadable_index_answer_is_retried_and_never_an_empty_one(
     fake_hub.faults.drop_next = 10
     with pytest.raises(IndexUnavailable, match="after 2 attempts"):
         ask()
+
+
+def test_a_dripping_index_answer_is_unavailable_at_the_deadline(fake_hub: FakeHub) -> None:
+    body = json.dumps({"id": "2508.15418", "title": "x" * 300}).encode()
+    drip = FakeResponse(200, body, {"Content-Type": "application/json"}, drip=0.2)
+    fake_hub.routes.insert(0, ("GET", re.compile(r"/api/papers/2508.15418"), lambda r, m: drip))
+    index = HubPaperIndex(endpoint=fake_hub.url, policy=HttpPolicy(deadline=1.0))
+    started = time.monotonic()
+    with pytest.raises(IndexUnavailable, match="within the 1s deadline"):
+        index.paper_page("2508.15418")
+    assert time.monotonic() - started < 2.5

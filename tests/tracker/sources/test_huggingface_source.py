@@ -5,15 +5,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fakes.huggingface import ALICE_TOKEN, FakeHub, fake_hub  # noqa: F401
+from fakes.server import FakeResponse
 from huggingface_hub import HfApi
 
 from tracker.links import NormalisedLink, normalise_url
 from tracker.sources.base import LinkStatus, Observation, RequestLedger
 from tracker.sources.huggingface import HuggingFaceSource
+from tracker.sources.policy import HttpPolicy, Interrupt, RequestCancelled
 
 GB = 1024**3
 HUB = "https://huggingface.co"
@@ -447,3 +452,28 @@ def test_an_answer_of_the_wrong_type_is_retried_then_an_error(fake_hub: FakeHub)
 
     assert observation.status is LinkStatus.ERROR and observation.requests == 2
     assert "malformed response" in (observation.reason or "")
+
+
+def _dripping_model(hub: FakeHub) -> None:
+    body = json.dumps({"id": "lab/slow", "note": "x" * 300}).encode()
+    drip = FakeResponse(200, body, {"Content-Type": "application/json"}, drip=0.2)
+    hub.routes.insert(0, ("GET", re.compile(r"/api/models/lab/slow"), lambda r, m: drip))
+
+
+def test_a_hub_answer_dripping_past_the_deadline_ends_as_error(fake_hub: FakeHub) -> None:
+    _dripping_model(fake_hub)
+    started = time.monotonic()
+    observation = observe(fake_hub, "lab/slow", policy=HttpPolicy(deadline=1.0))
+    assert time.monotonic() - started < 2.5
+    assert observation.status is LinkStatus.ERROR
+    assert "within the 1s deadline" in (observation.reason or "")
+
+
+def test_an_interrupt_cuts_a_hub_request_in_flight(fake_hub: FakeHub) -> None:
+    _dripping_model(fake_hub)
+    interrupt = Interrupt()
+    threading.Timer(0.4, interrupt.set).start()
+    started = time.monotonic()
+    with pytest.raises(RequestCancelled):
+        observe(fake_hub, "lab/slow", interrupt=interrupt)
+    assert time.monotonic() - started < 1.2

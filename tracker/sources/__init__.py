@@ -38,7 +38,7 @@ def http_policy(settings: Settings) -> HttpPolicy:
     return HttpPolicy(
         connect_timeout=min(http.timeout, HttpPolicy.connect_timeout),
         read_timeout=http.timeout,
-        deadline=http.deadline,
+        deadline=max(http.deadline, http.timeout),  # a slow read may take its whole timeout
         max_retries=http.max_retries,
         backoff_base=http.backoff_base,
         max_rate_limit_wait=http.max_rate_limit_wait,

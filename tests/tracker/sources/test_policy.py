@@ -85,3 +85,16 @@ def test_an_interrupted_retry_loop_stops_before_the_next_attempt() -> None:
 ])
 def test_the_status_table(code: int, service: str, status: LinkStatus) -> None:
     assert link_status(code, service)[0] is status
+
+
+def test_the_settings_make_the_policy() -> None:
+    from tracker.config import Settings
+    from tracker.sources import http_policy
+
+    settings = Settings()
+    settings.http.timeout, settings.http.deadline, settings.http.max_retries = 5.0, 30.0, 1
+    policy = http_policy(settings)
+    assert (policy.read_timeout, policy.connect_timeout, policy.deadline) == (5.0, 5.0, 30.0)
+    assert policy.max_retries == 1
+    settings.http.timeout = 90.0
+    assert http_policy(settings).deadline == 90.0  # never shorter than one read may take

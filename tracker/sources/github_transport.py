@@ -27,6 +27,7 @@ from urllib3 import Retry
 from tracker.sources.base import RequestLedger
 from tracker.sources.breaker import HostBreaker, HostUnreachable
 from tracker.sources.deadline import WatchedAdapter, watched
+from tracker.sources.http import SourceFailure
 from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt, RequestCancelled
 from tracker.sources.retrying import Verdict, retry
 
@@ -34,7 +35,7 @@ SERVICE = "github"
 TOKEN_REJECTED = "GitHub rejected the token (401)"
 
 
-class TransportFailure(Exception):
+class TransportFailure(SourceFailure):
     """GitHub could not be reached, or kept failing, after every retry."""
 
     def __init__(self, reason: str, sent: int = 0) -> None:

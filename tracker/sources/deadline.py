@@ -3,9 +3,11 @@
 requests' timeouts bound each read, not the whole exchange: a server that sends one byte every
 few seconds never trips them. `Watch` runs beside one request; the connections that request
 uses register their socket with it (through `WatchedAdapter`'s connection classes, in the
-requesting thread), and when the deadline passes or the run's `Interrupt` is set, the watch
-shuts those sockets down, which ends the blocked read at once with a connection error that the
-caller reads through `Watch.fired`.
+requesting thread), and when the deadline passes, or the run's `Interrupt` has been set for
+the policy's `stop_grace` seconds, the watch shuts those sockets down, which ends the blocked
+read at once with a connection error that the caller reads through `Watch.fired`. The grace
+lets an ordinary request finish and be stored when a run stops (a cut request is sent again
+by the resumed run); only a stalled one is cut.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from tracker.sources.policy import Interrupt
+from tracker.sources.policy import HttpPolicy, Interrupt
 
 _current = threading.local()
 _POLL_SECONDS = 0.1
@@ -31,10 +33,14 @@ _POLL_SECONDS = 0.1
 class Watch:
     """Cuts the sockets of one exchange at its deadline, or when the run is interrupted."""
 
-    def __init__(self, deadline: float, interrupt: Interrupt | None) -> None:
+    def __init__(
+        self, deadline: float, interrupt: Interrupt | None, stop_grace: float = 0.0
+    ) -> None:
         self.seconds = deadline
         self.ends_at = time.monotonic() + deadline
         self.interrupt = interrupt
+        self.stop_grace = stop_grace
+        self._stop_seen: float | None = None
         self.fired: str | None = None  # "deadline" or "interrupted" once the sockets were cut
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -55,9 +61,12 @@ class Watch:
     def _run(self) -> None:
         while not self._done.wait(_POLL_SECONDS):
             reason = None
+            now = time.monotonic()
             if self.interrupt is not None and self.interrupt.is_set():
-                reason = "interrupted"
-            elif time.monotonic() >= self.ends_at:
+                self._stop_seen = self._stop_seen if self._stop_seen is not None else now
+                if now - self._stop_seen >= self.stop_grace:
+                    reason = "interrupted"
+            if reason is None and now >= self.ends_at:
                 reason = "deadline"
             if reason:
                 with self._lock:
@@ -88,9 +97,9 @@ def _cut(sock: socket.socket) -> None:
 
 
 @contextmanager
-def watched(deadline: float, interrupt: Interrupt | None) -> Iterator[Watch]:
-    """Run the block's exchange under a `Watch`."""
-    with Watch(deadline, interrupt) as watch:
+def watched(policy: HttpPolicy, interrupt: Interrupt | None) -> Iterator[Watch]:
+    """Run the block's exchange under a `Watch` of the policy's deadline and stop grace."""
+    with Watch(policy.deadline, interrupt, policy.stop_grace) as watch:
         yield watch
 
 

@@ -283,7 +283,7 @@ class GitHubTransport:
     ) -> Verdict[Exchange]:
         """One request and what it came to."""
         self._refuse_while_exhausted(resource, label)
-        with watched(self.policy.deadline, self._interrupt) as watch:
+        with watched(self.policy, self._interrupt) as watch:
             try:
                 # PyGithub adds Authorization to the headers dict it is given: pass a copy.
                 status, raw_headers, body = self.github.requester.requestJson(

@@ -158,7 +158,7 @@ class HubPaperIndex(HubClient):
         _hook_into_shared_client()
         state["connection_failed"] = False
         try:
-            with watched(self.policy.deadline, self.interrupt) as watch:
+            with watched(self.policy, self.interrupt) as watch:
                 try:
                     result = fetch()
                 except httpx.TransportError:

@@ -269,7 +269,7 @@ class PoliteSession:
         self._wait_for_slot(urlsplit(url).netloc.lower())
         counted = False
         state["connection_failed"] = False
-        with watched(self.policy.deadline, self.interrupt) as watch:
+        with watched(self.policy, self.interrupt) as watch:
             try:
                 response = self._session.request(
                     method, url, params=params, headers=dict(headers or {}),

@@ -276,7 +276,7 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
     ) -> Verdict[Outcome]:
         """One info request and what it came to."""
         state["connection_failed"] = False
-        with watched(self.policy.deadline, self.interrupt) as watch:
+        with watched(self.policy, self.interrupt) as watch:
             try:
                 info = self._info(repo_type, repo_id)
             except httpx.TransportError as error:  # timeouts, refused or dropped connections

@@ -33,6 +33,7 @@ class HttpPolicy:
     connect_timeout: float = 10.0  # seconds to open a connection
     read_timeout: float = 30.0  # seconds of silence between two reads
     deadline: float = 60.0  # seconds for one whole request, body included (slow drips end)
+    stop_grace: float = 2.0  # seconds a request in flight may still finish when a run stops
     max_retries: int = 3  # retries of a transient failure (so at most 4 attempts)
     backoff_base: float = 0.5  # first backoff ceiling; doubles per retry, full jitter
     backoff_cap: float = 30.0  # no backoff is longer
@@ -142,9 +143,4 @@ class Interrupt:
     def sleep(self, seconds: float) -> None:
         """Sleep, or raise RequestCancelled as soon as a stop is asked for."""
         if self._event.wait(max(0.0, seconds)):
-            raise RequestCancelled("stop requested")
-
-    def check(self) -> None:
-        """Raise RequestCancelled when a stop was asked for."""
-        if self._event.is_set():
             raise RequestCancelled("stop requested")

@@ -63,12 +63,19 @@ def test_the_retry_loop_counts_attempts_and_records_only_waits_it_made() -> None
     assert ledger.rate_limit_waits["s"] == 1 + 2  # no wait after the last attempt
 
 
-def test_an_interrupted_retry_loop_stops_before_the_next_attempt() -> None:
+def test_a_stop_ends_the_wait_between_attempts_at_once() -> None:
     interrupt = Interrupt()
     interrupt.set()
+    attempts = []
+
+    def attempt() -> Verdict[int]:
+        attempts.append(1)
+        return Verdict.again("HTTP 503", 30.0)
+
     with pytest.raises(RequestCancelled):
-        retry(lambda: Verdict.done(1), HttpPolicy(), service="s", ledger=RequestLedger(),
-              label="GET /", interrupt=interrupt)
+        retry(attempt, HttpPolicy(), service="s", ledger=RequestLedger(), label="GET /",
+              interrupt=interrupt)
+    assert attempts == [1]  # the attempt under way finished; no wait, no second attempt
 
 
 @pytest.mark.parametrize(("code", "service", "status"), [

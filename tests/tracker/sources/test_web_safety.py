@@ -120,15 +120,23 @@ def test_a_slow_drip_page_ends_at_the_deadline(fake_web: FakeWeb) -> None:
     assert observation.requests == 1  # a deadline is the request's whole budget: no retry
 
 
-def test_an_interrupt_cuts_a_request_in_flight(fake_web: FakeWeb) -> None:
+def test_a_stop_cuts_a_stalled_request_after_the_grace(fake_web: FakeWeb) -> None:
     fake_web.add_drip("/drip", "<html><title>drip</title>" + "x" * 100, interval=0.3)
     interrupt = Interrupt()
-    source = trusting_source(fake_web, interrupt=interrupt)
+    source = trusting_source(fake_web, interrupt=interrupt, policy=HttpPolicy(stop_grace=1.0))
     threading.Timer(0.5, interrupt.set).start()
     started = time.monotonic()
     with pytest.raises(RequestCancelled):
         source.observe(link(fake_web.url + "/drip"))
-    assert time.monotonic() - started < 1.2
+    assert 1.4 <= time.monotonic() - started < 2.2
+
+
+def test_a_request_finishing_within_the_grace_is_kept(fake_web: FakeWeb) -> None:
+    interrupt = Interrupt()
+    source = trusting_source(fake_web, interrupt=interrupt, policy=HttpPolicy(stop_grace=2.0))
+    threading.Timer(0.2, interrupt.set).start()
+    observation = source.observe(link(fake_web.url + "/slow"))  # answers after 1 s
+    assert observation.status is LinkStatus.OK and observation.facts["title"] == "Slow"
 
 
 def test_an_interrupt_ends_a_retry_wait_at_once(fake_web: FakeWeb) -> None:

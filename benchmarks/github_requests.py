@@ -2,7 +2,7 @@
 
 Run: `python -m benchmarks.github_requests [--repos 11 100]`. The repositories are served by
 the loopback fake GitHub (tests/fakes), which applies GitHub's rate-limit rules: 60 REST
-requests an hour without a token, 5,000 with one, 304s free.
+requests an hour without a token, 5,000 with one, 304s free with a token only.
 """
 
 from __future__ import annotations

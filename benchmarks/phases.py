@@ -33,6 +33,7 @@ def settings_for(spec: dict[str, Any]) -> Any:
     settings.huggingface.endpoint = urls["huggingface"]
     settings.osf.api_url = urls["osf"]
     settings.arxiv.api_url = "http://127.0.0.1:9/unreachable"  # every paper has its arXiv id
+    settings.network.allow_private = ["127.0.0.1"]  # the fake web pages live on loopback
     if spec["token"]:
         settings.github.token = Secret(GITHUB_TOKEN)
         settings.huggingface.token = Secret(HUB_TOKEN)

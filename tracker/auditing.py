@@ -40,6 +40,7 @@ from tracker.observing import DEFAULT_CONCURRENCY_PER_SERVICE, observe_links
 from tracker.service_health import degraded_reason, service_health
 from tracker.sources import SourceSet
 from tracker.sources.base import Observation
+from tracker.sources.policy import RequestCancelled
 from tracker.store import audits as store
 from tracker.store.engine import transaction
 from tracker.store.faults import failure_text
@@ -151,12 +152,17 @@ def run_audit(
             audit = resume
     assert audit.id is not None
     stop = stop if stop is not None else threading.Event()
+    sources.interrupt.follow(stop)  # waits and requests in flight end when the audit stops
     run = _AuditRun(engine, sources, weights, audit, progress, chunk_size,
                     concurrency_per_service, stop, discovery)
     run.last_known_days = last_known_days
     with _signals_request_stop(run), _heartbeat(engine, audit.id):
         try:
-            run.work()
+            try:
+                run.work()
+            except RequestCancelled:
+                run.check_stop()  # the stop that cut a request: raised as that stop
+                raise
             run.finish("completed")  # or "degraded", when a service was unhealthy
         except KeyboardInterrupt:
             run.finish("interrupted", "interrupted by Ctrl-C (SIGINT)")

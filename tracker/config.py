@@ -36,11 +36,19 @@ class HttpSettings:
     """How politely every service is asked."""
 
     timeout: float = 20.0
+    deadline: float = 60.0
     max_retries: int = 3
     backoff_base: float = 0.5
     max_rate_limit_wait: float = 60.0
     concurrency_per_service: int = 4
     user_agent: str = "reprotrack/0.1 (reproducibility tracker)"
+
+
+@dataclass
+class NetworkSettings:
+    """Which addresses links found in paper text, READMEs and pages may reach."""
+
+    allow_private: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -149,6 +157,7 @@ class Settings:
 
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
     github: GitHubSettings = field(default_factory=GitHubSettings)
     huggingface: HuggingFaceSettings = field(default_factory=HuggingFaceSettings)
     osf: OsfSettings = field(default_factory=OsfSettings)

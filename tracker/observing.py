@@ -5,14 +5,15 @@ from __future__ import annotations
 import math
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.sources import SourceSet
-from tracker.sources.base import Observation, Source
+from tracker.sources.base import LinkTarget, Observation, Source
+from tracker.sources.policy import RequestCancelled
 from tracker.store.engine import transaction
 from tracker.store.models import Link
 from tracker.store.observations import as_observation, latest_observations, record_observation
@@ -40,6 +41,16 @@ def shard(links: Sequence[Link], concurrency: int, min_shard_size: int = 1) -> l
     by_size = math.ceil(len(links) / max(1, min_shard_size))
     count = max(1, min(concurrency, by_size))
     return [list(links[i::count]) for i in range(count)]
+
+
+def _until_cancelled(
+    observed: Iterator[tuple[LinkTarget, Observation]],
+) -> Iterator[tuple[LinkTarget, Observation]]:
+    """The observations until the run cuts a request short (that look is left for a resume)."""
+    try:
+        yield from observed
+    except RequestCancelled:
+        return
 
 
 def observe_links(
@@ -85,7 +96,7 @@ def observe_links(
             for link in group
             if link.id in previous_rows
         }
-        for link, observation in source.observe_many(group, previous):
+        for link, observation in _until_cancelled(source.observe_many(group, previous)):
             with transaction(engine) as session:
                 for same in by_url[link.url]:
                     assert same.id is not None

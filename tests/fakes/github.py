@@ -4,7 +4,7 @@ It holds an in-memory model of repositories and answers the endpoints reprotrack
 the root (api.github.com layout) and under /api/v3 (Enterprise layout; GraphQL at /graphql and
 /api/graphql). Faithful in what clients notice: documented JSON shapes and error bodies, the
 301 for a renamed repository, 403 "Repository access blocked" and 451, ETag / If-None-Match
--> 304 (not counted against the rate limit), X-RateLimit-* headers counting down (60 an hour
+-> 304 (free with a token, charged without one), X-RateLimit-* headers counting down (60 an hour
 without a token, 5000 with one) and the documented 403 when spent, secondary limits with
 Retry-After, pagination Link headers, the tree's `truncated` flag, and the transport faults of
 `FakeServer` (5xx, dropped connections, malformed bodies).
@@ -248,11 +248,17 @@ class FakeGitHub:
             etag = 'W/"' + hashlib.sha256(response.encoded()).hexdigest()[:40] + '"'
             response.headers["ETag"] = etag
             response.headers.setdefault("Cache-Control", "public, max-age=60, s-maxage=60")
-        if etag and etag in _etags(request.header("if-none-match")):
-            # A 304 costs no rate limit and carries no body.
+        not_modified = bool(etag and etag in _etags(request.header("if-none-match")))
+        if not_modified and token is not None:
+            # A 304 carries no body, and costs no rate limit when the request was "made while
+            # correctly authorized with an Authorization header" (GitHub's docs).
             headers = {"ETag": etag, **self._rate_headers(window, "core")}
             return FakeResponse(304, b"", headers)
         limited = self._limited(token, window, "core")
+        if limited is None and not_modified:
+            window.used += 1  # an anonymous conditional request is charged like any other
+            headers = {"ETag": etag, **self._rate_headers(window, "core")}
+            return FakeResponse(304, b"", headers)
         if limited is None:
             window.used += 1
         else:

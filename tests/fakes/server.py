@@ -45,6 +45,7 @@ class FakeResponse:
     status: int = 200
     body: bytes | str | Any = b""
     headers: dict[str, str] = field(default_factory=dict)
+    drip: float = 0.0  # seconds between single bytes of the body (a slow-drip server)
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> FakeResponse:
@@ -73,6 +74,7 @@ class Faults:
     fail_headers: dict[str, str] = field(default_factory=dict)
     drop_next: int = 0  # close the connection without answering
     malformed_next: int = 0  # answer 200 with a body that is not valid JSON
+    wrong_type_next: int = 0  # answer 200 with valid JSON of the wrong type (a list of one str)
     only_paths: str | None = None  # regex: faults apply only to matching paths
 
 
@@ -154,7 +156,24 @@ class FakeServer:
                 self.send_header("Content-Length", str(len(response.encoded())))
                 self.end_headers()
                 if payload and response.status not in (204, 304):
-                    self.wfile.write(payload)
+                    if response.drip:
+                        self._drip(payload, response.drip)
+                    else:
+                        try:
+                            self.wfile.write(payload)
+                        except OSError:  # the client stopped reading (a capped body)
+                            self.close_connection = True
+
+            def _drip(self, payload: bytes, interval: float) -> None:
+                self.wfile.flush()
+                for i in range(len(payload)):
+                    time.sleep(interval)
+                    try:
+                        self.wfile.write(payload[i:i + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up
+                        self.close_connection = True
+                        return
 
             do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _handle
 
@@ -196,9 +215,14 @@ class FakeServer:
             malformed = bool(applies and f.malformed_next > 0)
             if malformed:
                 f.malformed_next -= 1
+            wrong_type = bool(applies and not malformed and f.wrong_type_next > 0)
+            if wrong_type:
+                f.wrong_type_next -= 1
         response = self.dispatch(request)
         if malformed:
             return FakeResponse(200, b'{"truncated": ', {"Content-Type": "application/json"})
+        if wrong_type:
+            return FakeResponse.json(["unexpected"])
         return response
 
     def requests_to(self, pattern: str = ".*", method: str | None = None) -> list[FakeRequest]:

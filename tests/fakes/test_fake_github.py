@@ -15,7 +15,7 @@ def get(url: str, **headers: str) -> requests.Response:
     return requests.get(url, headers=named, timeout=5)
 
 
-def test_etag_and_304_do_not_spend_the_rate_limit(fake_github: FakeGitHub) -> None:
+def test_an_anonymous_304_is_charged_an_authorized_one_is_free(fake_github: FakeGitHub) -> None:
     fake_github.add_repo("lab", "a", tree={"a.py": 1})
     url = f"{fake_github.url}/repos/lab/a"
     first = get(url)
@@ -25,11 +25,21 @@ def test_etag_and_304_do_not_spend_the_rate_limit(fake_github: FakeGitHub) -> No
 
     again = get(url, If_None_Match=first.headers["ETag"])
     assert again.status_code == 304 and again.content == b""
-    assert again.headers["X-RateLimit-Remaining"] == "59"
+    assert again.headers["X-RateLimit-Remaining"] == "58"  # GitHub charges anonymous 304s
+
+    auth = f"token {TOKEN}"
+    with_token = get(url, Authorization=auth)
+    assert with_token.headers["X-RateLimit-Remaining"] == "4999"
+    free = get(url, Authorization=auth, If_None_Match=with_token.headers["ETag"])
+    assert free.status_code == 304 and free.headers["X-RateLimit-Remaining"] == "4999"
 
     fake_github.find("lab/a").stars = 1
     changed = get(url, If_None_Match=first.headers["ETag"])
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+
+    fake_github.exhaust()
+    spent = get(url, If_None_Match=changed.headers["ETag"])
+    assert spent.status_code == 403  # no anonymous 304 once the window is spent
 
 
 def test_a_spent_limit_answers_the_documented_403(fake_github: FakeGitHub) -> None:

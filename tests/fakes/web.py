@@ -118,6 +118,10 @@ class FakeWeb(FakeServer):
         if delay:
             self.delays[path] = delay
 
+    def add_drip(self, path: str, body: str, interval: float) -> None:
+        """Serve an HTML page that sends one byte of `body` every `interval` seconds."""
+        self.pages[path] = FakeResponse(200, body, {"Content-Type": HTML}, drip=interval)
+
     def add_redirect(self, path: str, location: str, status: int = 301) -> None:
         """Answer `path` with a redirect to `location` (relative or absolute)."""
         body = f'<a href="{location}">moved</a>'

@@ -51,7 +51,7 @@ def sources_for(github: FakeGitHub | None, hub: FakeHub | None, osf: FakeOSF | N
                      min_request_interval=None, **common),
         HuggingFaceSource(endpoint=hub.url if hub else "http://127.0.0.1:9", **common),
         OSFSource(endpoint=osf.endpoint if osf else "http://127.0.0.1:9/v2", **common),
-        WebSource(**common),
+        WebSource(allow_private=["127.0.0.1"], **common),  # the fake pages live on loopback
     ]
     return SourceSet({source.service: source for source in found}, ledger)
 

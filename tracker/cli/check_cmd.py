@@ -18,6 +18,7 @@ from tracker.errors import ServiceUnreachable
 from tracker.scratch import scratch_store
 from tracker.sources import build_sources
 from tracker.targets import find_target
+from tracker.sources.rejections import configuration_failure
 
 _OUTCOME_STYLE = {
     "pass": "green",
@@ -83,7 +84,9 @@ def check_command(
     else:
         print_check(app.out, result)
     if result.unreachable:
-        raise ServiceUnreachable("no service could be reached: every link check failed")
+        rejected = configuration_failure(o.reason for o in result.observed.values())
+        raise rejected or ServiceUnreachable(
+            "no service could be reached: every link check failed")
     score = result.scorecard.score
     if fail_under is not None and (score is None or score < fail_under):
         shown = "no conclusive score" if score is None else f"score {score:.2f}"

@@ -49,7 +49,7 @@ from tracker.discovery.rules import (
 )
 from tracker.identifiers import is_link_title
 from tracker.links import LinkKind, NormalisedLink, extract_links, normalise_url
-from tracker.sources import SourceSet
+from tracker.sources import SourceSet, http_policy
 from tracker.sources.arxiv import ArxivClient
 from tracker.sources.base import Observation, utcnow
 from tracker.sources.hf_papers import HubPaperIndex
@@ -77,12 +77,8 @@ class DiscoveryClients:
 
 def build_discovery_clients(settings: Settings, sources: SourceSet) -> DiscoveryClients:
     """Discovery's clients from the settings, counting requests in the sources' ledger."""
-    http = settings.http
-    common = {
-        "timeout": http.timeout, "ledger": sources.ledger, "max_retries": http.max_retries,
-        "backoff_base": http.backoff_base, "max_rate_limit_wait": http.max_rate_limit_wait,
-        "user_agent": http.user_agent,
-    }
+    common = {"ledger": sources.ledger, "policy": http_policy(settings),
+              "interrupt": sources.interrupt}
     return DiscoveryClients(
         papers=HubPaperIndex(endpoint=settings.huggingface.endpoint,
                              token=settings.huggingface.token or None, **common),
@@ -114,6 +110,9 @@ class DiscoverySummary:
     lookups_sent: int = 0
     lookups_cached: int = 0
     failures: list[str] = field(default_factory=list)
+    # Papers an index could not answer for (rate limited, failing, unreadable): what discovery
+    # found for them is incomplete, and nothing it did not find may be read as absent.
+    incomplete: set[int] = field(default_factory=set)
     observed: dict[int, Observation] = field(default_factory=dict)  # link id -> made now
 
 
@@ -204,11 +203,14 @@ def _identify_and_index(
     summary.papers += 1
     found = identify(engine, clients.papers, clients.arxiv, view, settings, now)
     arxiv_id = _record_identity(engine, view, found, settings, summary)
+    failed_before = len(summary.failures)
     if arxiv_id:
         # arXiv is asked by id only about a paper known by nothing but its id (3 s a request).
         ask_arxiv = not (view.title and view.has_abstract)
         _index_step(engine, clients, paper_id, arxiv_id, found, settings, summary, now, ask_arxiv)
     _tally(summary, found)
+    if len(summary.failures) > failed_before:
+        summary.incomplete.add(paper_id)
 
 
 def _tally(summary: DiscoverySummary, found: Identification) -> None:

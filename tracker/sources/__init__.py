@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tracker.sources.base import RequestLedger, Source
+from tracker.sources.policy import HttpPolicy, Interrupt
 
 if TYPE_CHECKING:
     from tracker.config import Settings
@@ -17,10 +18,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class SourceSet:
-    """The sources of one run, sharing one request ledger."""
+    """The sources of one run, sharing one request ledger and one interrupt switch."""
 
     by_service: dict[str, Source]
     ledger: RequestLedger = field(default_factory=RequestLedger)
+    interrupt: Interrupt = field(default_factory=Interrupt)
 
     def source_for(self, kind: str) -> Source | None:
         """The source that observes links of this kind (None: such links are not observed)."""
@@ -30,23 +32,36 @@ class SourceSet:
         return None
 
 
+def http_policy(settings: Settings) -> HttpPolicy:
+    """The HTTP policy the settings describe (`[http]`)."""
+    http = settings.http
+    return HttpPolicy(
+        connect_timeout=min(http.timeout, HttpPolicy.connect_timeout),
+        read_timeout=http.timeout,
+        deadline=max(http.deadline, http.timeout),  # a slow read may take its whole timeout
+        max_retries=http.max_retries,
+        backoff_base=http.backoff_base,
+        max_rate_limit_wait=http.max_rate_limit_wait,
+        user_agent=http.user_agent,
+    )
+
+
+def service_endpoints(settings: Settings) -> list[str]:
+    """Every configured service endpoint (trusted, unlike links found in text)."""
+    return [settings.github.api_url, settings.huggingface.endpoint, settings.osf.api_url,
+            settings.arxiv.api_url, settings.zenodo.api_url]
+
+
 def build_sources(settings: Settings, ledger: RequestLedger | None = None) -> SourceSet:
-    """Every source, configured from the settings (endpoints, tokens, politeness)."""
+    """Every source, configured from the settings (endpoints, tokens, the HTTP policy)."""
     from tracker.sources.github import GitHubSource
     from tracker.sources.huggingface import HuggingFaceSource
     from tracker.sources.osf import OSFSource
     from tracker.sources.web import WebSource
 
     ledger = ledger if ledger is not None else RequestLedger()
-    http = settings.http
-    common = {
-        "timeout": http.timeout,
-        "ledger": ledger,
-        "max_retries": http.max_retries,
-        "backoff_base": http.backoff_base,
-        "max_rate_limit_wait": http.max_rate_limit_wait,
-        "user_agent": http.user_agent,
-    }
+    interrupt = Interrupt()
+    common = {"ledger": ledger, "policy": http_policy(settings), "interrupt": interrupt}
     sources: list[Source] = [
         GitHubSource(
             endpoint=settings.github.api_url,
@@ -61,6 +76,11 @@ def build_sources(settings: Settings, ledger: RequestLedger | None = None) -> So
             **common,
         ),
         OSFSource(endpoint=settings.osf.api_url, **common),
-        WebSource(zenodo_api_url=settings.zenodo.api_url, **common),
+        WebSource(
+            zenodo_api_url=settings.zenodo.api_url,
+            allow_private=settings.network.allow_private,
+            trusted_endpoints=service_endpoints(settings),
+            **common,
+        ),
     ]
-    return SourceSet({source.service: source for source in sources}, ledger)
+    return SourceSet({source.service: source for source in sources}, ledger, interrupt)

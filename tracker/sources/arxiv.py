@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from tracker.identifiers import normalise_title, parse_arxiv_id
 from tracker.sources.base import RequestLedger
-from tracker.sources.http import DEFAULT_USER_AGENT, PoliteSession, ServiceError
+from tracker.sources.http import PoliteSession, ServiceError
+from tracker.sources.policy import HttpPolicy, Interrupt
 
 SERVICE = "arxiv"
 DEFAULT_API_URL = "https://export.arxiv.org/api"
@@ -123,24 +124,28 @@ class ArxivClient:
         self,
         *,
         endpoint: str = DEFAULT_API_URL,
-        timeout: float = 30.0,
+        timeout: float | None = None,
         ledger: RequestLedger | None = None,
-        max_retries: int = 3,
-        backoff_base: float = 1.0,
-        max_rate_limit_wait: float = 60.0,
-        user_agent: str = DEFAULT_USER_AGENT,
+        max_retries: int | None = None,
+        backoff_base: float | None = None,
+        max_rate_limit_wait: float | None = None,
+        user_agent: str | None = None,
         min_interval: float = 3.0,
+        policy: HttpPolicy | None = None,
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.session = PoliteSession(
             SERVICE,
             ledger=ledger,
+            policy=policy,
             timeout=timeout,
             user_agent=user_agent,
             max_retries=max_retries,
             backoff_base=backoff_base,
             max_rate_limit_wait=max_rate_limit_wait,
             min_interval=min_interval,
+            interrupt=interrupt,
         )
 
     def __repr__(self) -> str:

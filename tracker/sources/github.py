@@ -57,6 +57,7 @@ from tracker.sources.github_transport import (
     TransportFailure,
 )
 from tracker.sources.github_tree import MalformedTree, TreeRead, read_tree
+from tracker.sources.policy import HttpPolicy, Interrupt
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -80,14 +81,16 @@ class GitHubSource:
         *,
         endpoint: str = DEFAULT_API_URL,
         token: str | None = None,
-        timeout: float = 15.0,
+        timeout: float | None = None,
         ledger: RequestLedger | None = None,
-        max_retries: int = 3,
-        backoff_base: float = 1.0,
-        max_rate_limit_wait: float = 60.0,
-        user_agent: str = "reprotrack",
+        max_retries: int | None = None,
+        backoff_base: float | None = None,
+        max_rate_limit_wait: float | None = None,
+        user_agent: str | None = None,
         graphql_batch_size: int = 25,
         min_request_interval: float | None = 0.25,
+        policy: HttpPolicy | None = None,
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.ledger = ledger if ledger is not None else RequestLedger()
@@ -95,13 +98,13 @@ class GitHubSource:
         self._transport = GitHubTransport(
             api_url=self.endpoint,
             token=token,
-            timeout=timeout,
             ledger=self.ledger,
-            max_retries=max_retries,
-            backoff_base=backoff_base,
-            max_rate_limit_wait=max_rate_limit_wait,
-            user_agent=user_agent,
+            policy=(policy or HttpPolicy()).replace(
+                timeout=timeout, max_retries=max_retries, backoff_base=backoff_base,
+                max_rate_limit_wait=max_rate_limit_wait, user_agent=user_agent,
+            ),
             min_request_interval=min_request_interval,
+            interrupt=interrupt,
         )
 
     def __repr__(self) -> str:
@@ -169,6 +172,13 @@ class _RestObservation:
             return self._finish(LinkStatus.ERROR, exc.reason, exc.sent)
         except MalformedAnswer as exc:
             return self._finish(LinkStatus.ERROR, str(exc))
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            # Valid JSON of the wrong shape (a list where an object belongs ...): the answer is
+            # unusable, which says nothing about the repository.
+            self.facts = {}
+            where = self.evidence[-1] if self.evidence else "GitHub"
+            reason = f"{where}: unexpected answer ({type(exc).__name__}: {exc})"[:300]
+            return self._finish(LinkStatus.ERROR, reason)
         return self._finish(status, None)
 
     def _finish(
@@ -178,11 +188,19 @@ class _RestObservation:
         if reason:
             self.evidence.append(reason)
         unchanged = bool(self.answers) and all(code == 304 for code in self.answers)
+        if status in (LinkStatus.ERROR, LinkStatus.RATE_LIMITED):
+            # Half an answer is no fact: an inconclusive look records none.
+            facts: dict[str, Any] = {}
+        elif unchanged:
+            facts = dict(self.previous_facts)
+        elif status in (LinkStatus.OK, LinkStatus.MOVED):
+            facts = stamp(self.facts)
+        else:
+            facts = self.facts
         return Observation(
             service=SERVICE,
             status=status,
-            facts=dict(self.previous_facts) if unchanged
-            else stamp(self.facts) if status in (LinkStatus.OK, LinkStatus.MOVED) else self.facts,
+            facts=facts,
             evidence=self.evidence,
             requests=self.requests,
             reason=reason,
@@ -215,6 +233,10 @@ class _RestObservation:
 
     def _contents(self, api: str, branch: str) -> None:
         """Tree, README, tags, releases and the head commit of the default branch."""
+        tree_path = f"{api}/git/trees/{quote(branch, safe='')}"
+        if self._unchanged_anonymously():
+            self._carry_git_contents(api, tree_path)
+            return
         try:
             tree = read_tree(self.transport, api.removeprefix("/repos/"), branch,
                              previous_facts=self.previous_facts,
@@ -265,6 +287,33 @@ class _RestObservation:
         self.evidence.extend(tree.evidence)
         self.requests += tree.requests
         self.answers.extend(tree.answers)
+
+    def _unchanged_anonymously(self) -> bool:
+        """True when, without a token, the repository itself answered 304.
+
+        GitHub charges anonymous 304s like any request. An unchanged repository answer means
+        an unchanged `pushed_at`, hence the same tree, README and tags: those are carried
+        over without asking (releases can change without a push, so they are still asked).
+        """
+        return (not self.transport.authenticated and self.answers == [304]
+                and all(key in self.previous_facts for key in (*gf.TREE_KEYS, *gf.TAGS_KEYS)))
+
+    def _carry_git_contents(self, api: str, tree_path: str) -> None:
+        for key in (*gf.TREE_KEYS, *gf.README_KEYS, *gf.TAGS_KEYS, *gf.COMMIT_KEYS):
+            if key in self.previous_facts:
+                self.facts[key] = self.previous_facts[key]
+        for path in (tree_path, f"{api}/readme", f"{api}/tags"):
+            if path in self.previous_validators:
+                self.validators[path] = self.previous_validators[path]
+        self.evidence.append("tree, README and tags carried over: the repository is unchanged")
+        self.facts.setdefault("releases", [])
+        self.facts.setdefault("releases_more", False)
+        if self.facts.get("tags"):
+            releases = self._get(f"{api}/releases", gf.RELEASES_KEYS, {"per_page": 100})
+            if releases is not None:
+                self._expect_ok(releases)
+                self.facts["releases"] = gf.rest_release_facts(self._json(releases))
+                self.facts["releases_more"] = gf.has_next_page(releases.headers.get("link"))
 
     def _get(
         self, path: str, carried_keys: Iterable[str], params: Mapping[str, Any] | None = None

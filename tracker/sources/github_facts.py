@@ -20,6 +20,7 @@ REPO_KEYS = (
     "private", "created_at", "pushed_at", "default_branch", "description", "homepage", "topics",
     "license_spdx", "license_name", "size_kb", "node_id",
 )
+TREE_KEYS = ("tree", "tree_blob_count", "listing_complete", "listing_gap", "tree_sha", "empty")
 README_KEYS = ("readme",)
 TAGS_KEYS = ("tags", "tags_more")
 RELEASES_KEYS = ("releases", "releases_more")

@@ -138,7 +138,7 @@ def observe_batch(
         reason = f"{label}: HTTP {exchange.status} " + (message or "malformed JSON in the answer")
         yield from _all_failed(valid, LinkStatus.ERROR, reason, exchange.sent)
         return
-    data = body.get("data") or {}
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
     errors = [e for e in body.get("errors") or [] if isinstance(e, dict)]
     errors_by_alias = {e["path"][0]: e for e in errors if e.get("path")}
     if not data:
@@ -154,9 +154,13 @@ def observe_batch(
     )
     for i, link in enumerate(valid):
         alias = f"r{i}"
-        status, facts, note = _repository_outcome(
-            link.target, data.get(alias), errors_by_alias.get(alias), transport.authenticated
-        )
+        try:
+            status, facts, note = _repository_outcome(
+                link.target, data.get(alias), errors_by_alias.get(alias), transport.authenticated
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:  # a wrong shape
+            status, facts = LinkStatus.ERROR, {}
+            note = f"unexpected answer ({type(exc).__name__}: {exc})"[:300]
         evidence = [batch_evidence] + ([f"{alias}: {note}"] if note else [])
         observation = Observation(
             SERVICE, status, facts=facts, evidence=evidence,

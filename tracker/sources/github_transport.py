@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -27,21 +26,26 @@ from urllib3 import Retry
 
 from tracker.sources.base import RequestLedger
 from tracker.sources.breaker import HostBreaker, HostUnreachable
+from tracker.sources.deadline import WatchedAdapter, watched
+from tracker.sources.http import SourceFailure
+from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt, RequestCancelled
+from tracker.sources.retrying import Verdict, retry
 
 SERVICE = "github"
-_RETRYABLE_STATUSES = frozenset({408, 500, 502, 503, 504})
-_BACKOFF_CAP_SECONDS = 30.0
-_RESET_MARGIN_SECONDS = 1.0  # the reset epoch has whole-second resolution
-_SECONDARY_WAIT_SECONDS = 60.0  # GitHub's advice when a secondary limit gives no header
+TOKEN_REJECTED = "GitHub rejected the token (401)"
 
 
-class TransportFailure(Exception):
+class TransportFailure(SourceFailure):
     """GitHub could not be reached, or kept failing, after every retry."""
 
     def __init__(self, reason: str, sent: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
         self.sent = sent  # HTTP requests spent before giving up
+
+
+class TokenRejected(TransportFailure):
+    """GitHub answered 401 to a request carrying the configured token."""
 
 
 class RateLimited(TransportFailure):
@@ -78,9 +82,49 @@ class Exchange:
         return json.loads(self.body)
 
 
+def _is_json(body: str) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+def _message(body: str) -> str:
+    """GitHub's `message` from an error body, or ''."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    return str(data.get("message") or "")[:200] if isinstance(data, dict) else ""
+
+
 def _path_of(url: str) -> str:
     """The path of an absolute URL, for evidence (never the host's credentials or query)."""
     return urlsplit(url).path or "/"
+
+
+def _watch_connections(requester: Any) -> None:
+    """Make PyGithub's connections report their sockets to the deadline watch.
+
+    PyGithub builds one requests session per connection, with a plain HTTPAdapter; its
+    connection class is chosen per Requester (a private attribute, hence the guard). Without
+    it, the deadline is not enforced on GitHub requests and their per-read timeout remains.
+    """
+    attribute = "_Requester__connectionClass"
+    base = getattr(requester, attribute, None)
+    if base is None:
+        return
+
+    class WatchedConnection(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.adapter = WatchedAdapter(max_retries=self.retry,
+                                          pool_connections=self.pool_size,
+                                          pool_maxsize=self.pool_size)
+            self.session.mount(f"{self.protocol}://", self.adapter)
+
+    setattr(requester, attribute, WatchedConnection)
 
 
 class _LedgerRetry(Retry):
@@ -121,35 +165,33 @@ class GitHubTransport:
         *,
         api_url: str,
         token: str | None,
-        timeout: float,
         ledger: RequestLedger,
-        max_retries: int,
-        backoff_base: float,
-        max_rate_limit_wait: float,
-        user_agent: str,
+        policy: HttpPolicy,
         min_request_interval: float | None,
-        sleep: Callable[[float], None] = time.sleep,
+        interrupt: Interrupt | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self._ledger = ledger
-        self._max_retries = max_retries
-        self._backoff_base = backoff_base
-        self._max_rate_limit_wait = max_rate_limit_wait
+        self.policy = policy
+        self._interrupt = interrupt if interrupt is not None else Interrupt()
         self._sleep = sleep
         self._local = threading.local()
         self._exhausted_until: dict[str, float] = {}
         self._host = urlsplit(api_url).netloc.lower()
-        self.breaker = HostBreaker(SERVICE)
+        self.breaker = HostBreaker(SERVICE, threshold=policy.breaker_threshold,
+                                   cooldown=policy.breaker_cooldown)
         self.authenticated = bool(token)
         self.github = Github(
             base_url=api_url.rstrip("/"),
             auth=Auth.Token(token) if token else None,
             per_page=100,
-            timeout=max(1, math.ceil(timeout)),  # PyGithub insists on whole seconds
+            timeout=max(1, math.ceil(policy.read_timeout)),  # PyGithub insists on whole seconds
             retry=_LedgerRetry(on_exchange=self._on_exchange),
-            user_agent=user_agent,
+            user_agent=policy.user_agent,
             seconds_between_requests=min_request_interval,
             seconds_between_writes=min_request_interval,  # GraphQL POSTs are reads
         )
+        _watch_connections(self.github.requester)
         self.graphql_url = self.github.requester.graphql_url
         self.graphql_path = _path_of(self.graphql_url)
 
@@ -198,14 +240,50 @@ class GitHubTransport:
         shown = url if url.startswith("/") else _path_of(url)
         label = f"{verb} {shown}"
         self._local.sent = 0
-        attempt = 0
-        waited = False
         try:
             self.breaker.check(self._host)
         except HostUnreachable as exc:
             raise TransportFailure(f"{label}: {exc}") from None
-        while True:
-            self._refuse_while_exhausted(resource, label)
+        state = {"connection_failed": False}
+
+        def attempt() -> Verdict[Exchange]:
+            return self._attempt(verb, url, shown, label, params, headers, payload, resource,
+                                 state)
+
+        verdict = retry(attempt, self.policy, service=SERVICE, ledger=self._ledger, label=label,
+                        interrupt=self._interrupt, sleep=self._sleep)
+        if not verdict.retry:
+            assert verdict.value is not None
+            return verdict.value
+        if verdict.rate_limited:
+            wait = verdict.wait or 0.0
+            raise RateLimited(
+                f"{label}: still rate limited ({verdict.reason}) after {verdict.attempts} "
+                f"attempts, the last asking for {wait:.0f}s",
+                time.time() + wait,
+                self._local.sent,
+            )
+        if state["connection_failed"]:
+            self.breaker.failed(self._host)
+        raise TransportFailure(
+            f"{label}: {verdict.reason} after {verdict.attempts} attempts", self._local.sent
+        )
+
+    def _attempt(
+        self,
+        verb: str,
+        url: str,
+        shown: str,
+        label: str,
+        params: dict[str, Any],
+        headers: dict[str, str],
+        payload: Any,
+        resource: str,
+        state: dict[str, bool],
+    ) -> Verdict[Exchange]:
+        """One request and what it came to."""
+        self._refuse_while_exhausted(resource, label)
+        with watched(self.policy, self._interrupt) as watch:
             try:
                 # PyGithub adds Authorization to the headers dict it is given: pass a copy.
                 status, raw_headers, body = self.github.requester.requestJson(
@@ -213,42 +291,44 @@ class GitHubTransport:
                 )
             except (requests.RequestException, RuntimeError) as exc:
                 # RuntimeError: PyGithub refusing a redirect to another host or scheme.
-                failure = f"{type(exc).__name__} (connection failed or dropped)"
-                if attempt < self._max_retries:
-                    self._backoff(attempt, None)
-                    attempt += 1
-                    continue
-                self.breaker.failed(self._host)
-                raise TransportFailure(
-                    f"{label}: {failure} after {attempt + 1} attempts", self._local.sent
-                ) from None
-            self.breaker.answered(self._host)
-            response_headers = {k.lower(): str(v) for k, v in raw_headers.items()}
-            exchange = Exchange(verb, shown, status, response_headers, body, self._local.sent)
-            wait = self._rate_limit_wait(exchange)
-            if wait is not None:
+                if watch.fired == "interrupted":
+                    raise RequestCancelled(label) from None
+                if watch.fired == "deadline":
+                    raise TransportFailure(
+                        f"{label}: no complete answer within the "
+                        f"{self.policy.deadline:g}s deadline", self._local.sent
+                    ) from None
+                state["connection_failed"] = True
+                return Verdict.again(f"{type(exc).__name__} (connection failed or dropped)")
+        state["connection_failed"] = False
+        self.breaker.answered(self._host)
+        response_headers = {k.lower(): str(v) for k, v in raw_headers.items()}
+        exchange = Exchange(verb, shown, status, response_headers, body, self._local.sent)
+        if status == 401 and self.authenticated:
+            message = _message(body)
+            said = f": {message}" if message else ""
+            raise TokenRejected(f"{label}: {TOKEN_REJECTED}{said}", self._local.sent)
+        wait = self._rate_limit_wait(exchange)
+        if wait is not None:
+            if wait > self.policy.max_rate_limit_wait:
                 reset_at = time.time() + wait
-                if waited or wait > self._max_rate_limit_wait:
-                    self._exhausted_until[resource] = reset_at
-                    raise RateLimited(
-                        f"{label}: rate limit exhausted ({status}); resets in {wait:.0f}s, "
-                        f"more than the {self._max_rate_limit_wait:.0f}s we wait",
-                        reset_at,
-                        self._local.sent,
-                    )
-                self._sleep(wait)
-                self._ledger.waited(SERVICE, wait)
-                waited = True
-                continue
-            if status in _RETRYABLE_STATUSES:
-                if attempt < self._max_retries:
-                    self._backoff(attempt, response_headers.get("retry-after"))
-                    attempt += 1
-                    continue
-                raise TransportFailure(
-                    f"{label}: HTTP {status} after {attempt + 1} attempts", self._local.sent
+                self._exhausted_until[resource] = reset_at
+                raise RateLimited(
+                    f"{label}: rate limit exhausted ({status}); resets in {wait:.0f}s, "
+                    f"more than the {self.policy.max_rate_limit_wait:.0f}s we wait",
+                    reset_at,
+                    self._local.sent,
                 )
-            return exchange
+            return Verdict.again(f"HTTP {status} rate limit", wait, rate_limited=True)
+        if status in RETRY_STATUSES:
+            server_wait = self.policy.server_wait(response_headers)
+            if server_wait is not None and server_wait > self.policy.max_rate_limit_wait:
+                server_wait = None
+            return Verdict.again(f"HTTP {status}", server_wait)
+        json_answer = "json" in response_headers.get("content-type", "")
+        if status == 200 and json_answer and not _is_json(body):
+            return Verdict.again("malformed JSON in the answer")  # cut short: ask again
+        return Verdict.done(exchange)
 
     def _refuse_while_exhausted(self, resource: str, label: str) -> None:
         """Send nothing while a known rate-limit window is still spent (it would cost a 403)."""
@@ -280,13 +360,5 @@ class GitHubTransport:
                 reset = float(headers.get("x-ratelimit-reset", ""))
             except ValueError:
                 return float("inf")
-            return max(0.0, reset - time.time()) + _RESET_MARGIN_SECONDS
-        return _SECONDARY_WAIT_SECONDS
-
-    def _backoff(self, attempt: int, retry_after: str | None) -> None:
-        """Sleep before retry number `attempt + 1`: exponential, jittered, capped."""
-        if retry_after and retry_after.strip().isdigit():
-            delay = min(float(retry_after), self._max_rate_limit_wait)
-        else:
-            delay = self._backoff_base * (2**attempt) * random.uniform(0.5, 1.5)
-        self._sleep(min(delay, _BACKOFF_CAP_SECONDS))
+            return self.policy.reset_wait(reset)
+        return self.policy.secondary_wait

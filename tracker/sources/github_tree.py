@@ -171,5 +171,5 @@ def _tree_body(exchange: Exchange) -> dict[str, Any]:
     if not isinstance(entries, list) or not all(
         isinstance(e, dict) and isinstance(e.get("path"), str) for e in entries
     ):
-        raise MalformedTree(f"{where}: the answer is not a git tree")
+        raise MalformedTree(f"{where}: unexpected answer (not a git tree)")
     return body

@@ -14,8 +14,6 @@ a failed look-up and never cache. Requests are counted in the ledger as "hugging
 from __future__ import annotations
 
 import logging
-import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -26,16 +24,22 @@ from huggingface_hub.errors import HfHubHTTPError
 from tracker.sources.breaker import HostUnreachable
 from tracker.sources.http import SourceFailure
 from tracker.sources.huggingface import (
+    _INVALID_TOKEN_MESSAGE,
+    HUB_TOKEN_REJECTED,
     SERVICE,
     HubClient,
     _active_scope,
     _hook_into_shared_client,
     _RequestScope,
+    _retry_after_seconds,
 )
+from tracker.sources.deadline import watched
+from tracker.sources.policy import RETRY_STATUSES, RequestCancelled
+from tracker.sources.retrying import Verdict, retry
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-_RETRIED = frozenset({408, 429, 500, 502, 503, 504})
+_NAME = "Hugging Face papers index"
 
 
 class IndexUnavailable(SourceFailure):
@@ -133,34 +137,63 @@ class HubPaperIndex(HubClient):
         try:
             self.breaker.check(self._host)
         except HostUnreachable as exc:
-            raise IndexUnavailable(f"Hugging Face papers index: {exc}") from None
-        attempt = 0
-        while True:
-            _hook_into_shared_client()
-            try:
-                result = fetch()
-                self.breaker.answered(self._host)
-                return result
-            except HfHubHTTPError as error:
-                self.breaker.answered(self._host)
-                status = error.response.status_code
-                if status == 404 and not_found_is_none:
-                    return None
-                if status not in _RETRIED or attempt >= self.max_retries:
-                    raise IndexUnavailable(f"Hugging Face papers index: HTTP {status}") from None
-            except httpx.HTTPError as error:
-                if attempt >= self.max_retries:
-                    if isinstance(error, httpx.TransportError):
-                        self.breaker.failed(self._host)
+            raise IndexUnavailable(f"{_NAME}: {exc}") from None
+        state = {"connection_failed": False}
+
+        def attempt() -> Verdict[T | None]:
+            return self._attempt(fetch, not_found_is_none, state)
+
+        verdict = retry(attempt, self.policy, service=self.service, ledger=self.ledger,
+                        label=_NAME, interrupt=self.interrupt)
+        if not verdict.retry:
+            return verdict.value
+        if state["connection_failed"]:
+            self.breaker.failed(self._host)
+        raise IndexUnavailable(f"{_NAME}: {verdict.reason} after {verdict.attempts} attempts")
+
+    def _attempt(
+        self, fetch: Callable[[], T], not_found_is_none: bool, state: dict[str, bool]
+    ) -> Verdict[T | None]:
+        """One look-up and what it came to; a failure that cannot be retried raises."""
+        _hook_into_shared_client()
+        state["connection_failed"] = False
+        try:
+            with watched(self.policy, self.interrupt) as watch:
+                try:
+                    result = fetch()
+                except httpx.TransportError:
+                    if watch.fired == "interrupted":
+                        raise RequestCancelled(_NAME) from None
+                    if watch.fired == "deadline":
+                        raise IndexUnavailable(
+                            f"{_NAME}: no complete answer within the "
+                            f"{self.policy.deadline:g}s deadline"
+                        ) from None
+                    raise
+        except HfHubHTTPError as error:
+            self.breaker.answered(self._host)
+            status = error.response.status_code
+            if status == 404 and not_found_is_none:
+                return Verdict.done(None)
+            if status == 429:
+                wait = _retry_after_seconds(error.response.headers)
+                if wait is not None and wait > self.policy.max_rate_limit_wait:
                     raise IndexUnavailable(
-                        f"Hugging Face papers index: {type(error).__name__}"
+                        f"{_NAME}: rate limited (reset in {wait:.0f}s)"
                     ) from None
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
-                raise IndexUnavailable(
-                    f"Hugging Face papers index: malformed answer ({type(error).__name__})"
-                ) from None
-            wait = min(self.max_rate_limit_wait, self.backoff_base * 2**attempt)
-            wait *= random.uniform(0.5, 1.0)
-            logger.info("Hub papers index: retry %d in %.2fs", attempt + 1, wait)
-            time.sleep(wait)
-            attempt += 1
+                return Verdict.again("HTTP 429", wait, rate_limited=wait is not None)
+            if status in RETRY_STATUSES:
+                return Verdict.again(f"HTTP {status}")
+            if status == 401 and _INVALID_TOKEN_MESSAGE in (error.server_message or ""):
+                raise IndexUnavailable(f"{_NAME}: {HUB_TOKEN_REJECTED}") from None
+            raise IndexUnavailable(f"{_NAME}: HTTP {status}") from None
+        except httpx.TransportError as error:
+            state["connection_failed"] = True
+            return Verdict.again(type(error).__name__)
+        except httpx.HTTPError as error:
+            raise IndexUnavailable(f"{_NAME}: {type(error).__name__}") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            # Cut short or of the wrong shape: never an empty answer, asked again.
+            return Verdict.again(f"malformed answer ({type(error).__name__})")
+        self.breaker.answered(self._host)
+        return Verdict.done(result)

@@ -33,9 +33,7 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import threading
-import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -65,6 +63,10 @@ from tracker.sources.base import (
     SingleLinkSource,
 )
 from tracker.sources.breaker import HostBreaker, HostUnreachable
+from tracker.sources.deadline import watch_httpx_client, watched
+from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt, RequestCancelled
+from tracker.sources.retrying import Verdict, retry
+from tracker.sources.statuses import link_status
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +82,8 @@ _REPO_TYPES = {
     LinkKind.HF_DATASET.value: "dataset",
     LinkKind.HF_SPACE.value: "space",
 }
-_RETRIED_STATUSES = frozenset({408, 500, 502, 503, 504})
 _INVALID_TOKEN_MESSAGE = "Invalid credentials in Authorization header"
+HUB_TOKEN_REJECTED = "the Hugging Face Hub rejected the token (401)"
 
 Outcome = tuple[LinkStatus, dict[str, Any], str | None]  # status, facts, reason
 
@@ -145,6 +147,7 @@ def _hook_into_shared_client() -> None:
     """
     client = get_session()
     with _hook_lock:
+        watch_httpx_client(client)  # the deadline and the run's interrupt reach its sockets
         hooks = client.event_hooks
         if _count_request not in hooks["request"]:
             hooks["request"].append(_count_request)
@@ -187,25 +190,31 @@ class HubClient:
         *,
         endpoint: str = DEFAULT_ENDPOINT,
         token: str | None = None,
-        timeout: float = 30.0,
+        timeout: float | None = None,
         ledger: RequestLedger | None = None,
-        max_retries: int = 3,
-        backoff_base: float = 1.0,
-        max_rate_limit_wait: float = 60.0,
-        user_agent: str = "reprotrack",
+        max_retries: int | None = None,
+        backoff_base: float | None = None,
+        max_rate_limit_wait: float | None = None,
+        user_agent: str | None = None,
+        policy: HttpPolicy | None = None,
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self._host = urlsplit(self.endpoint).netloc.lower()
-        self.breaker = HostBreaker(SERVICE)
+        self.policy = (policy or HttpPolicy()).replace(
+            timeout=timeout, max_retries=max_retries, backoff_base=backoff_base,
+            max_rate_limit_wait=max_rate_limit_wait, user_agent=user_agent,
+        )
+        self.interrupt = interrupt if interrupt is not None else Interrupt()
+        self.breaker = HostBreaker(SERVICE, threshold=self.policy.breaker_threshold,
+                                   cooldown=self.policy.breaker_cooldown)
         self.authenticated = bool(token)
-        self.timeout = timeout
+        self.timeout = self.policy.read_timeout
         self.ledger = ledger if ledger is not None else RequestLedger()
-        self.max_retries = max_retries
-        self.backoff_base = backoff_base
-        self.max_rate_limit_wait = max_rate_limit_wait
         # token=False: never fall back to HF_TOKEN or ~/.cache/huggingface/token; the
         # config layer alone decides which token is used.
-        self._api = HfApi(endpoint=self.endpoint, token=token or False, user_agent=user_agent)
+        self._api = HfApi(endpoint=self.endpoint, token=token or False,
+                          user_agent=self.policy.user_agent)
 
 
 class HuggingFaceSource(HubClient, SingleLinkSource):
@@ -241,50 +250,87 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
             self.breaker.check(self._host)
         except HostUnreachable as exc:
             return LinkStatus.ERROR, base, str(exc)
-        attempt = 0
-        while True:
+        state = {"connection_failed": False}
+
+        def attempt() -> Verdict[Outcome]:
+            return self._attempt(repo_type, repo_id, base, scope, state)
+
+        label = f"GET /api/{repo_type}s/{repo_id}"
+        verdict = retry(attempt, self.policy, service=self.service, ledger=self.ledger,
+                        label=label, interrupt=self.interrupt)
+        if not verdict.retry:
+            assert verdict.value is not None
+            return verdict.value
+        if verdict.rate_limited or verdict.reason == "HTTP 429":
+            facts = {**base, "retry_after_seconds": verdict.wait}
+            return LinkStatus.RATE_LIMITED, facts, "rate limited by the Hub"
+        if state["connection_failed"]:
+            self.breaker.failed(self._host)
+            return LinkStatus.ERROR, base, f"connection failed {verdict.attempts} times " \
+                f"({verdict.reason})"
+        return LinkStatus.ERROR, base, f"{verdict.reason} after {verdict.attempts} attempts"
+
+    def _attempt(
+        self, repo_type: str, repo_id: str, base: dict[str, Any], scope: _RequestScope,
+        state: dict[str, bool],
+    ) -> Verdict[Outcome]:
+        """One info request and what it came to."""
+        state["connection_failed"] = False
+        with watched(self.policy, self.interrupt) as watch:
             try:
                 info = self._info(repo_type, repo_id)
-                self.breaker.answered(self._host)
-                return self._classify(info, repo_type, repo_id)
-            except GatedRepoError:
-                reason = "gated: the Hub refuses access until its terms are accepted"
-                return LinkStatus.GATED, {**base, "gated": True}, reason
-            except RevisionNotFoundError:
-                return LinkStatus.MISSING, base, "revision not found"
-            except RepositoryNotFoundError:
-                return self._missing(base)
-            except DisabledRepoError:
-                reason = "access to this repository is disabled"
-                return LinkStatus.BLOCKED, {**base, "disabled": True}, reason
-            except HfHubHTTPError as error:
-                self.breaker.answered(self._host)
-                outcome = self._http_error(error, base, attempt, scope)
-                if isinstance(outcome, tuple):
-                    return outcome
-                retry_in = outcome
-            except OfflineModeIsEnabled:
-                return LinkStatus.ERROR, base, "HF_HUB_OFFLINE is set: nothing was sent"
             except httpx.TransportError as error:  # timeouts, refused or dropped connections
+                if watch.fired == "interrupted":
+                    raise RequestCancelled(f"GET /api/{repo_type}s/{repo_id}") from None
+                if watch.fired == "deadline":
+                    reason = f"no complete answer within the {self.policy.deadline:g}s deadline"
+                    return Verdict.done((LinkStatus.ERROR, base, reason))
                 failure = type(error).__name__
                 scope.exchanges.append(f"GET /api/{repo_type}s/{repo_id}?blobs=true -> {failure}")
-                if attempt >= self.max_retries:
-                    self.breaker.failed(self._host)
-                    reason = f"connection failed {attempt + 1} times ({failure})"
-                    return LinkStatus.ERROR, base, reason
-                retry_in = self._backoff(attempt)
-            except httpx.HTTPError as error:  # too many redirects, undecodable body
-                return LinkStatus.ERROR, base, f"HTTP failure: {type(error).__name__}"
-            except HFValidationError:
-                return LinkStatus.ERROR, base, f"not a valid Hub repo id: {repo_id!r}"
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
-                # json.JSONDecodeError is a ValueError; a JSON body of the wrong shape fails
-                # inside ModelInfo/DatasetInfo/SpaceInfo or _repo_facts.
-                reason = f"malformed response from the Hub: {type(error).__name__}: {error}"
-                return LinkStatus.ERROR, base, reason
-            logger.info("Hub %s %s: retry %d in %.2fs", repo_type, repo_id, attempt + 1, retry_in)
-            attempt += 1
-            time.sleep(retry_in)
+                state["connection_failed"] = True
+                return Verdict.again(failure)
+            except Exception as error:  # noqa: BLE001  judged below, outside the watch
+                return self._judge_error(error, repo_type, repo_id, base, scope)
+        try:
+            self.breaker.answered(self._host)
+            return Verdict.done(self._classify(info, repo_type, repo_id))
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            return self._judge_error(error, repo_type, repo_id, base, scope)
+
+    def _judge_error(
+        self, error: Exception, repo_type: str, repo_id: str, base: dict[str, Any],
+        scope: _RequestScope,
+    ) -> Verdict[Outcome]:
+        """What an exception raised by one info request comes to."""
+        try:
+            raise error
+        except GatedRepoError:
+            reason = "gated: the Hub refuses access until its terms are accepted"
+            return Verdict.done((LinkStatus.GATED, {**base, "gated": True}, reason))
+        except RevisionNotFoundError:
+            return Verdict.done((LinkStatus.MISSING, base, "revision not found"))
+        except RepositoryNotFoundError:
+            return Verdict.done(self._missing(base))
+        except DisabledRepoError:
+            reason = "access to this repository is disabled"
+            return Verdict.done((LinkStatus.BLOCKED, {**base, "disabled": True}, reason))
+        except HfHubHTTPError as http_error:
+            self.breaker.answered(self._host)
+            return self._http_error(http_error, base, scope)
+        except OfflineModeIsEnabled:
+            return Verdict.done((LinkStatus.ERROR, base, "HF_HUB_OFFLINE is set: nothing was sent"))
+        except httpx.HTTPError as http_error:  # too many redirects, undecodable body
+            reason = f"HTTP failure: {type(http_error).__name__}"
+            return Verdict.done((LinkStatus.ERROR, base, reason))
+        except HFValidationError:
+            return Verdict.done((LinkStatus.ERROR, base, f"not a valid Hub repo id: {repo_id!r}"))
+        except (ValueError, KeyError, TypeError, AttributeError) as shape_error:
+            # json.JSONDecodeError is a ValueError; a JSON body of the wrong shape fails
+            # inside ModelInfo/DatasetInfo/SpaceInfo or _repo_facts. Cut short: ask again.
+            return Verdict.again(
+                f"malformed response from the Hub: {type(shape_error).__name__}: "
+                f"{shape_error}"[:300]
+            )
 
     def _info(self, repo_type: str, repo_id: str) -> Any:
         """`GET /api/{models|datasets|spaces}/{repo_id}?blobs=true` through HfApi."""
@@ -296,10 +342,6 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
         }[repo_type]
         return fetch(repo_id, files_metadata=True, timeout=self.timeout)
 
-    def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter (50-100% of base * 2^attempt)."""
-        return self.backoff_base * (2**attempt) * random.uniform(0.5, 1.0)
-
     def _missing(self, base: dict[str, Any]) -> Outcome:
         if self.authenticated:
             facts = {**base, "possibly_private_or_gated": False}
@@ -308,35 +350,30 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
         return LinkStatus.MISSING, {**base, "possibly_private_or_gated": True}, reason
 
     def _http_error(
-        self, error: HfHubHTTPError, base: dict[str, Any], attempt: int, scope: _RequestScope
-    ) -> Outcome | float:
-        """The outcome of a Hub error with no specific exception, or seconds before a retry."""
+        self, error: HfHubHTTPError, base: dict[str, Any], scope: _RequestScope
+    ) -> Verdict[Outcome]:
+        """What a Hub error with no specific exception comes to: an outcome, or a retry."""
         status = error.response.status_code
         message = error.server_message or ""
-        can_retry = attempt < self.max_retries
         if status == 429:
             wait = _retry_after_seconds(error.response.headers)
-            if wait is not None and wait <= self.max_rate_limit_wait and can_retry:
-                self.ledger.waited(self.service, wait)
+            if wait is not None and wait > self.policy.max_rate_limit_wait:
+                facts = {**base, "retry_after_seconds": wait}
+                return Verdict.done((LinkStatus.RATE_LIMITED, facts, "rate limited by the Hub"))
+            if wait is not None:
                 scope.exchanges.append(f"waited {wait:g}s for the Hub's rate-limit reset")
-                return wait
-            if wait is None and can_retry:
-                return self._backoff(attempt)
-            facts = {**base, "retry_after_seconds": wait}
-            return LinkStatus.RATE_LIMITED, facts, "rate limited by the Hub"
-        if status in _RETRIED_STATUSES:
-            if can_retry:
-                return self._backoff(attempt)
-            return LinkStatus.ERROR, base, f"HTTP {status} after {attempt + 1} attempts"
+            return Verdict.again("HTTP 429", wait, rate_limited=wait is not None)
+        if status in RETRY_STATUSES:
+            return Verdict.again(f"HTTP {status}")
         if status == 401 and _INVALID_TOKEN_MESSAGE in message:
-            return LinkStatus.ERROR, base, "the Hub rejected the configured token"
-        if status in (401, 404):
+            return Verdict.done((LinkStatus.ERROR, base, HUB_TOKEN_REJECTED))
+        link, reason = link_status(status, SERVICE)
+        if link is LinkStatus.MISSING:
             # huggingface_hub turns a 401 without X-Error-Code into RepositoryNotFoundError
             # only for https endpoints; the Hub has been seen sending it without the code.
-            return self._missing(base)
-        if status == 451:
-            return LinkStatus.BLOCKED, base, "unavailable for legal reasons (HTTP 451)"
-        return LinkStatus.ERROR, base, f"HTTP {status}: {message}".rstrip(": ")
+            return Verdict.done(self._missing(base))
+        said = f": {message}" if message and link is LinkStatus.ERROR else ""
+        return Verdict.done((link, base, f"{reason}{said}"))
 
     # -- a repo the Hub answered ---------------------------------------------------------
     def _classify(self, info: Any, repo_type: str, requested_id: str) -> Outcome:

@@ -44,12 +44,13 @@ from tracker.sources.base import (
     SingleLinkSource,
 )
 from tracker.sources.http import (
-    DEFAULT_USER_AGENT,
     PoliteSession,
     RateLimited,
     ServiceError,
     endpoint_label,
 )
+from tracker.sources.policy import HttpPolicy, Interrupt
+from tracker.sources.statuses import link_status
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +103,17 @@ class OSFSource(SingleLinkSource):
         *,
         endpoint: str = DEFAULT_OSF_API_URL,
         token: str | None = None,
-        timeout: float | tuple[float, float] = (10.0, 30.0),
+        timeout: float | tuple[float, float] | None = None,
         ledger: RequestLedger | None = None,
-        max_retries: int = 3,
-        backoff_base: float = 1.0,
-        max_rate_limit_wait: float = 60.0,
-        user_agent: str = DEFAULT_USER_AGENT,
+        max_retries: int | None = None,
+        backoff_base: float | None = None,
+        max_rate_limit_wait: float | None = None,
+        user_agent: str | None = None,
         max_depth: int = 5,
         max_files: int = 2000,
         max_listing_requests: int = 50,
+        policy: HttpPolicy | None = None,
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.max_depth = max_depth
@@ -120,12 +123,14 @@ class OSFSource(SingleLinkSource):
         self.http = PoliteSession(
             self.service,
             ledger=ledger,
+            policy=policy,
             timeout=timeout,
             user_agent=user_agent,
             max_retries=max_retries,
             backoff_base=backoff_base,
             max_rate_limit_wait=max_rate_limit_wait,
             headers=headers,
+            interrupt=interrupt,
         )
 
     def __repr__(self) -> str:
@@ -199,16 +204,10 @@ class OSFSource(SingleLinkSource):
     @staticmethod
     def _classify(status: int, detail: str | None, key: str | None) -> tuple[LinkStatus, str]:
         said = f": {detail}" if detail else ""
-        if status in (401, 403):
-            if key:
-                reason = f"HTTP {status}, view_only key not accepted (expired?){said}"
-                return LinkStatus.PRIVATE, reason
-            return LinkStatus.PRIVATE, f"HTTP {status}{said}"
-        if status == 404:
-            return LinkStatus.MISSING, f"HTTP 404{said}"
-        if status == 410:
-            return LinkStatus.MISSING, f"deleted (HTTP 410){said}"
-        return LinkStatus.ERROR, f"unexpected HTTP {status}{said}"
+        link, reason = link_status(status, "osf")
+        if link is LinkStatus.PRIVATE and key:
+            reason = f"HTTP {status}, view_only key not accepted (expired?)"
+        return link, f"{reason}{said}"
 
     def _license_name(
         self, node: dict[str, Any], key: str | None, observation: Observation

@@ -27,6 +27,7 @@ Facts keys of a Zenodo record: `record_id`, `title`, `doi`, `publication_date`,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -42,13 +43,15 @@ from tracker.sources.base import (
     RequestLedger,
     SingleLinkSource,
 )
+from tracker.sources.guard import AddressGuard
 from tracker.sources.http import (
-    DEFAULT_USER_AGENT,
     PoliteSession,
     RateLimited,
     ServiceError,
     endpoint_label,
 )
+from tracker.sources.policy import HttpPolicy, Interrupt
+from tracker.sources.statuses import link_status
 
 DEFAULT_ZENODO_API_URL = "https://zenodo.org/api"
 MAX_OUTBOUND_LINKS = 500
@@ -112,15 +115,7 @@ def _moved(original: str, final: str) -> bool:
 
 
 def _page_status(code: int) -> tuple[LinkStatus, str | None]:
-    if 200 <= code < 300:
-        return LinkStatus.OK, None
-    if code in (404, 410):
-        return LinkStatus.MISSING, f"HTTP {code}"
-    if code == 401:
-        return LinkStatus.PRIVATE, "HTTP 401 (login required)"
-    if code in (403, 451):
-        return LinkStatus.BLOCKED, f"HTTP {code}"
-    return LinkStatus.ERROR, f"unexpected HTTP {code}"
+    return link_status(code, "web")
 
 
 class WebSource(SingleLinkSource):
@@ -135,25 +130,35 @@ class WebSource(SingleLinkSource):
         self,
         *,
         zenodo_api_url: str = DEFAULT_ZENODO_API_URL,
-        timeout: float | tuple[float, float] = (10.0, 30.0),
+        timeout: float | tuple[float, float] | None = None,
         ledger: RequestLedger | None = None,
-        max_retries: int = 3,
-        backoff_base: float = 1.0,
-        max_rate_limit_wait: float = 60.0,
-        user_agent: str = DEFAULT_USER_AGENT,
+        max_retries: int | None = None,
+        backoff_base: float | None = None,
+        max_rate_limit_wait: float | None = None,
+        user_agent: str | None = None,
         max_bytes: int = 2_000_000,
-        max_redirects: int = 10,
+        max_redirects: int | None = None,
+        policy: HttpPolicy | None = None,
+        allow_private: Iterable[str] = (),
+        trusted_endpoints: Iterable[str] = (),
+        interrupt: Interrupt | None = None,
     ) -> None:
         self.zenodo_api_url = zenodo_api_url.rstrip("/")
         self.max_bytes = max_bytes
-        self.max_redirects = max_redirects
         ledger = ledger if ledger is not None else RequestLedger()
-        policy: dict[str, Any] = dict(
-            ledger=ledger, timeout=timeout, user_agent=user_agent, max_retries=max_retries,
-            backoff_base=backoff_base, max_rate_limit_wait=max_rate_limit_wait,
+        policy = (policy or HttpPolicy()).replace(
+            timeout=timeout, max_retries=max_retries, backoff_base=backoff_base,
+            max_rate_limit_wait=max_rate_limit_wait, user_agent=user_agent,
+            max_redirects=max_redirects,
         )
-        self.http = PoliteSession(self.service, **policy)
-        self.zenodo = PoliteSession("zenodo", **policy)
+        self.max_redirects = policy.max_redirects
+        # Page links come from untrusted text: every hop is checked before it is requested.
+        self.guard = AddressGuard(
+            allow=allow_private, trusted_endpoints=[self.zenodo_api_url, *trusted_endpoints]
+        )
+        self.http = PoliteSession(self.service, ledger=ledger, policy=policy, guard=self.guard,
+                                  interrupt=interrupt)
+        self.zenodo = PoliteSession("zenodo", ledger=ledger, policy=policy, interrupt=interrupt)
 
     def __repr__(self) -> str:
         return f"WebSource(zenodo_api_url={self.zenodo_api_url!r})"
@@ -188,12 +193,15 @@ class WebSource(SingleLinkSource):
             headers = dict(_PAGE_ACCEPT)
             if current in validators:
                 headers["If-None-Match"] = validators[current]
-            response = self.http.get(current, headers=headers, stream=True)
+            response = self.http.get(current, headers=headers, body_limit=self._body_limit)
             location = response.headers.get("Location")
             if response.status_code not in REDIRECT_STATUSES or not location:
                 break
             response.close()
-            target = urljoin(current, location)
+            try:
+                target = urljoin(current, location.strip())
+            except ValueError:
+                raise ServiceError(f"unreadable redirect Location {location[:100]!r}") from None
             hops.append({"status": response.status_code, "url": current, "location": target})
             observation.evidence.append(
                 f"GET {endpoint_label(current)} -> {response.status_code} {endpoint_label(target)}"
@@ -233,18 +241,16 @@ class WebSource(SingleLinkSource):
             if etag and 200 <= code < 300:
                 observation.validators = {current: etag}
 
+    def _body_limit(self, response: requests.Response) -> int:
+        """Bytes of a page to read: the HTML of a 2xx answer, up to `max_bytes`; else none."""
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        ok = 200 <= response.status_code < 300
+        return self.max_bytes if ok and content_type in HTML_TYPES else 0
+
     def _read_html(self, response: requests.Response, base_url: str, facts: dict[str, Any]) -> None:
-        """Read at most `max_bytes` of an HTML body and parse its title and links."""
-        body = bytearray()
-        try:
-            for chunk in response.iter_content(chunk_size=65536):
-                body.extend(chunk)
-                if len(body) >= self.max_bytes:
-                    facts["body_truncated"] = True
-                    del body[self.max_bytes:]
-                    break
-        except requests.RequestException:
-            facts["body_truncated"] = True  # keep what arrived before the connection broke
+        """Parse the title and links of the HTML body read (at most `max_bytes`)."""
+        body = response.content
+        facts["body_truncated"] = bool(getattr(response, "body_truncated", False))
         if facts["content_length"] is None:
             facts["content_length"] = len(body)
         parser = _PageParser(base_url)
@@ -273,16 +279,14 @@ class WebSource(SingleLinkSource):
             return
         message = data.get("message") if isinstance(data, dict) else None
         said = f": {message}" if message else ""
-        if status in (404, 410):
-            observation.status, observation.reason = LinkStatus.MISSING, f"HTTP {status}{said}"
-            return
-        if status in (401, 403):
-            observation.status, observation.reason = LinkStatus.PRIVATE, f"HTTP {status}{said}"
+        if not 200 <= status < 300:
+            observation.status, reason = link_status(status, "zenodo")
+            observation.reason = f"{reason}{said}"
             return
         metadata = data.get("metadata") if isinstance(data, dict) else None
-        if status != 200 or not isinstance(metadata, dict):
+        if not isinstance(metadata, dict):
             observation.status = LinkStatus.ERROR
-            observation.reason = f"unexpected HTTP {status}{said}"
+            observation.reason = f"unexpected answer from {endpoint_label(url)}: no metadata"
             return
         access_right = metadata.get("access_right")
         files = [f for f in data.get("files") or [] if isinstance(f, dict)]

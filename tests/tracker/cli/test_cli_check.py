@@ -112,6 +112,7 @@ def test_check_an_osf_review_link_and_a_web_page(
 
     with FakeWeb() as web:
         web.stock()
+        monkeypatch.setenv("ZENODO_API_URL", web.url + "/api")  # a configured, trusted endpoint
         osf = run("--db", sqlite_url, "check", "https://osf.io/priv1/?view_only=reviewkey123",
                   "--json")
         page = run("--db", sqlite_url, "check", f"{web.url}/project.html", "--json")

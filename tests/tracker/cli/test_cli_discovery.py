@@ -27,6 +27,9 @@ def seed_index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_hub: FakeHu
     monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_fake_token")
     monkeypatch.setenv("OSF_API_URL", "http://127.0.0.1:9/v2")
+    # The fake web server also answers Zenodo's API: as a configured endpoint, its pages may
+    # be fetched although they live on loopback.
+    monkeypatch.setenv("ZENODO_API_URL", fake_web.url + "/api")
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     for name in ("HF_TOKEN", "REPROTRACK_CONFIG", "https_proxy", "no_proxy"):

@@ -280,6 +280,7 @@ def test_an_index_failure_is_reported_and_not_cached(
 
     assert len(failed.failures) == 2 and "HTTP 503" in failed.failures[0]
     assert "rate limited" in failed.failures[1]
+    assert failed.incomplete == {paper_id}
     assert recovered.identified == 1 and recovered.failures == []
 
 
@@ -313,3 +314,32 @@ def test_check_discovers_before_observing_and_fetches_each_link_once(
     repo_requests = fake_github.server.requests_to(r"^/repos/lab/easy$")
     assert len(repo_requests) == 1  # read by discovery for its README, not fetched again
     assert set(result.observed) == {result.links[0].id}
+
+
+@pytest.mark.parametrize("fault", ["malformed", "dropped", "429"])
+def test_an_unreadable_paper_page_is_a_failure_never_an_absent_page(
+    db_url: str, clients: DiscoveryClients, fake_hub: FakeHub, fault: str,
+) -> None:
+    fake_hub.add_paper("2409.18433", EASY,
+                       github_repo="https://github.com/furonghuang-lab/Easy2Hard-Bench")
+    engine = open_store(db_url)
+    paper_id = store_paper(engine, EASY, arxiv_id="2409.18433")
+    faults = fake_hub.faults
+    faults.only_paths = r"^/api/papers/"
+    if fault == "malformed":
+        faults.malformed_next = 10
+    elif fault == "dropped":
+        faults.drop_next = 10
+    else:
+        faults.fail_next, faults.fail_status = 10, 429
+        faults.fail_headers = {"Retry-After": "3600"}
+
+    failed = discover(engine, clients, [paper_id], SETTINGS)
+
+    assert failed.failures and "hf-paper 2409.18433" in failed.failures[0]
+    assert failed.incomplete == {paper_id}
+    assert all_links(engine, paper_id) == {}  # nothing invented, nothing removed
+    faults.malformed_next = faults.drop_next = faults.fail_next = 0
+    recovered = discover(engine, clients, [paper_id], SETTINGS)  # the failure was not cached
+    assert recovered.failures == [] and recovered.incomplete == set()
+    assert "https://github.com/furonghuang-lab/Easy2Hard-Bench" in all_links(engine, paper_id)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
+import time
+
 import pytest
 from fakes.arxiv import FakeArxiv, fake_arxiv  # noqa: F401
 from fakes.huggingface import FakeHub, fake_hub  # noqa: F401
+from fakes.server import FakeResponse
 
 from tracker.sources.arxiv import ArxivClient, ArxivQueryError, parse_feed, title_query
 from tracker.sources.base import RequestLedger
 from tracker.sources.hf_papers import HubPaperIndex, IndexUnavailable
 from tracker.sources.http import RateLimited
+from tracker.sources.policy import HttpPolicy
 
 # The older layout: namespaces declared on each element, http:// ids, a wrapped title.
 OLDER_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -114,3 +120,60 @@ def test_the_hub_token_shows_nowhere(fake_hub: FakeHub, caplog: pytest.LogCaptur
     with caplog.at_level("DEBUG"), pytest.raises(IndexUnavailable) as failure:
         index.paper_page("2508.15418")
     assert token not in repr(index) + str(failure.value) + caplog.text
+
+
+def test_the_hub_index_honours_retry_after_on_429(fake_hub: FakeHub) -> None:
+    fake_hub.add_paper("2508.15418", "LLaSO")
+    fake_hub.faults.fail_next, fake_hub.faults.fail_status = 1, 429
+    fake_hub.faults.fail_headers = {"Retry-After": "1"}
+    ledger = RequestLedger()
+    index = HubPaperIndex(endpoint=fake_hub.url, ledger=ledger, backoff_base=0.01)
+    started = time.monotonic()
+    page = index.paper_page("2508.15418")
+    assert page is not None and page.title == "LLaSO"
+    assert time.monotonic() - started >= 0.9
+    assert ledger.rate_limit_waits["huggingface"] == 1 and ledger.total("huggingface") == 2
+
+
+def test_a_long_retry_after_on_429_is_unavailable_at_once(fake_hub: FakeHub) -> None:
+    fake_hub.faults.fail_next, fake_hub.faults.fail_status = 5, 429
+    fake_hub.faults.fail_headers = {"Retry-After": "3600"}
+    ledger = RequestLedger()
+    index = HubPaperIndex(endpoint=fake_hub.url, ledger=ledger, max_rate_limit_wait=5)
+    with pytest.raises(IndexUnavailable, match=r"rate limited \(reset in 3600s\)"):
+        index.search("anything")
+    assert ledger.total("huggingface") == 1
+
+
+@pytest.mark.parametrize("call", ["search", "paper_page", "citing_repos"])
+def test_an_unreadable_index_answer_is_retried_and_never_an_empty_one(
+    fake_hub: FakeHub, call: str
+) -> None:
+    fake_hub.add_paper("2508.15418", "LLaSO")
+    fake_hub.add_model("EIT-NLP/llaso", tags=["arxiv:2508.15418"])
+    index = HubPaperIndex(endpoint=fake_hub.url, backoff_base=0.01, max_retries=1)
+    ask = {
+        "search": lambda: index.search("LLaSO"),
+        "paper_page": lambda: index.paper_page("2508.15418"),
+        "citing_repos": lambda: index.citing_repos("2508.15418", "model"),
+    }[call]
+    fake_hub.faults.malformed_next = 1
+    assert ask()  # cut short once: asked again, and answered
+    fake_hub.faults.malformed_next = 10
+    with pytest.raises(IndexUnavailable, match="malformed answer"):
+        ask()
+    fake_hub.faults.malformed_next = 0
+    fake_hub.faults.drop_next = 10
+    with pytest.raises(IndexUnavailable, match="after 2 attempts"):
+        ask()
+
+
+def test_a_dripping_index_answer_is_unavailable_at_the_deadline(fake_hub: FakeHub) -> None:
+    body = json.dumps({"id": "2508.15418", "title": "x" * 300}).encode()
+    drip = FakeResponse(200, body, {"Content-Type": "application/json"}, drip=0.2)
+    fake_hub.routes.insert(0, ("GET", re.compile(r"/api/papers/2508.15418"), lambda r, m: drip))
+    index = HubPaperIndex(endpoint=fake_hub.url, policy=HttpPolicy(deadline=1.0))
+    started = time.monotonic()
+    with pytest.raises(IndexUnavailable, match="within the 1s deadline"):
+        index.paper_page("2508.15418")
+    assert time.monotonic() - started < 2.5

@@ -213,3 +213,32 @@ def test_seed_and_hundred_repositories_in_batches(fake_github: FakeGitHub) -> No
     hundred = make_source(fake_github)
     assert len(list(hundred.observe_many([link(n) for n in names]))) == 100
     assert hundred.ledger.total() == 4 + 100
+
+
+def test_a_batch_hit_twice_by_a_secondary_limit_waits_and_succeeds(
+    fake_github: FakeGitHub,
+) -> None:
+    names = add_many(fake_github, 25)
+    fake_github.secondary_limit_next, fake_github.secondary_retry_after = 2, 0
+    source = make_source(fake_github)
+    seen = list(source.observe_many([link(name) for name in names]))
+    assert len(seen) == 25 and {o.status for _, o in seen} == {LinkStatus.OK}
+    assert source.ledger.rate_limit_waits["github"] == 2
+    assert source.ledger.total("github") == 3 + 25  # two refused, one answered; 25 trees
+
+
+def test_a_rejected_token_fails_the_batch_with_that_reason(fake_github: FakeGitHub) -> None:
+    names = add_many(fake_github, 3)
+    seen = list(make_source(fake_github, token="ghp_revoked").observe_many(
+        [link(name) for name in names]))
+    assert {o.status for _, o in seen} == {LinkStatus.ERROR}
+    assert all("GitHub rejected the token (401)" in (o.reason or "") for _, o in seen)
+
+
+def test_a_graphql_answer_of_the_wrong_type_fails_the_batch_as_error(
+    fake_github: FakeGitHub,
+) -> None:
+    names = add_many(fake_github, 3)
+    fake_github.server.faults.wrong_type_next = 1
+    seen = list(make_source(fake_github).observe_many([link(name) for name in names]))
+    assert {o.status for _, o in seen} == {LinkStatus.ERROR}

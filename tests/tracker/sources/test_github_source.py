@@ -5,15 +5,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
+import time
 
 import pytest
 
 from fakes.github import FakeGitHub, fake_github  # noqa: F401
 from fakes.github_seed import SEED_REPOSITORIES, add_seed_repositories
+from fakes.server import FakeResponse
 from tracker.links import normalise_url
 from tracker.sources.base import LinkStatus, Observation, RequestLedger
 from tracker.sources.github import GitHubSource
 from tracker.sources.github_tree import TREE_ENTRY_CAP, listing_facts
+from tracker.sources.policy import HttpPolicy
 
 TOKEN = "ghp_fake_token"
 
@@ -196,7 +200,8 @@ def test_a_rate_limit_resetting_soon_is_waited_for_and_recorded(fake_github: Fak
 
     assert observation.status is LinkStatus.OK
     assert source.ledger.rate_limit_waits["github"] == 1
-    assert 0 < source.ledger.rate_limit_wait_seconds["github"] <= 3
+    # The reset epoch has whole-second resolution: the wait carries a one-second margin.
+    assert 1.0 <= source.ledger.rate_limit_wait_seconds["github"] <= 3
 
 
 def test_a_secondary_rate_limit_honours_retry_after(fake_github: FakeGitHub) -> None:
@@ -205,6 +210,30 @@ def test_a_secondary_rate_limit_honours_retry_after(fake_github: FakeGitHub) -> 
     source = make_source(fake_github)
     assert source.observe(link("lab/a")).status is LinkStatus.OK
     assert source.ledger.rate_limit_wait_seconds["github"] == 1
+
+
+def test_repeated_secondary_limits_are_waited_out_within_the_retry_cap(
+    fake_github: FakeGitHub,
+) -> None:
+    fake_github.add_repo("lab", "a", tree={"a.py": 1})
+    fake_github.secondary_limit_next, fake_github.secondary_retry_after = 2, 0
+    source = make_source(fake_github)
+    observation = source.observe(link("lab/a"))
+    assert observation.status is LinkStatus.OK
+    assert source.ledger.rate_limit_waits["github"] == 2
+    fake_github.secondary_limit_next = 10
+    capped = make_source(fake_github, max_retries=2).observe(link("lab/a"))
+    assert capped.status is LinkStatus.RATE_LIMITED
+    assert "after 3 attempts" in (capped.reason or "")
+    assert "more than the" not in (capped.reason or "")
+
+
+def test_a_rejected_token_says_so(fake_github: FakeGitHub) -> None:
+    fake_github.add_repo("lab", "a", tree={"a.py": 1})
+    observation = make_source(fake_github, token="ghp_revoked").observe(link("lab/a"))
+    assert observation.status is LinkStatus.ERROR
+    assert "GitHub rejected the token (401)" in (observation.reason or "")
+    assert observation.requests == 1  # a 401 is not retried
 
 
 def test_transient_5xx_are_retried(fake_github: FakeGitHub) -> None:
@@ -236,15 +265,40 @@ def test_dropped_connections_are_retried_then_reported(fake_github: FakeGitHub) 
     assert "connection failed or dropped" in (observation.reason or "")
 
 
-def test_malformed_json_is_an_error(fake_github: FakeGitHub) -> None:
+def test_malformed_json_is_retried_then_an_error(fake_github: FakeGitHub) -> None:
     fake_github.add_repo("lab", "a", tree={"a.py": 1})
     fake_github.server.faults.malformed_next = 1
-    observation = make_source(fake_github).observe(link("lab/a"))
+    once = make_source(fake_github).observe(link("lab/a"))
+    assert once.status is LinkStatus.OK and once.requests == 3 + 1  # repo, tree, tags + 1
+    fake_github.server.faults.malformed_next = 10
+    observation = make_source(fake_github, max_retries=2).observe(link("lab/a"))
     assert observation.status is LinkStatus.ERROR
-    assert observation.reason == "GET /repos/lab/a: malformed JSON in the answer"
+    assert observation.reason == "GET /repos/lab/a: malformed JSON in the answer after 3 attempts"
+    assert observation.facts == {}
 
 
-def test_a_second_look_with_etags_is_all_304_unchanged_and_free(fake_github: FakeGitHub) -> None:
+def test_a_second_look_with_a_token_is_all_304_unchanged_and_free(
+    fake_github: FakeGitHub,
+) -> None:
+    add_released_repo(fake_github)
+    source = make_source(fake_github, token=TOKEN)
+    first = source.observe(link("lab/paper-code"))
+    remaining = fake_github.remaining(TOKEN)
+
+    second = source.observe(link("lab/paper-code"), first)
+
+    assert second.unchanged is True and second.status is LinkStatus.OK
+    assert second.facts == first.facts
+    assert second.requests == 6 and source.ledger.not_modified["github"] == 6
+    assert fake_github.remaining(TOKEN) == remaining  # authorized 304s cost no rate limit
+    conditional = [r for r in fake_github.server.log[6:] if r.header("if-none-match")]
+    assert len(conditional) == 6
+    assert second.validators == first.validators
+
+
+def test_an_anonymous_second_look_asks_the_repository_and_releases_only(
+    fake_github: FakeGitHub,
+) -> None:
     add_released_repo(fake_github)
     source = make_source(fake_github)
     first = source.observe(link("lab/paper-code"))
@@ -252,13 +306,31 @@ def test_a_second_look_with_etags_is_all_304_unchanged_and_free(fake_github: Fak
 
     second = source.observe(link("lab/paper-code"), first)
 
-    assert second.unchanged is True and second.status is LinkStatus.OK
-    assert second.facts == first.facts
-    assert second.requests == 5 and source.ledger.not_modified["github"] == 5
-    assert fake_github.remaining() == remaining  # 304s cost no rate limit
-    conditional = [r for r in fake_github.server.log[5:] if r.header("if-none-match")]
-    assert len(conditional) == 5
+    # GitHub charges anonymous 304s: an unchanged repository (same pushed_at) has the same
+    # tree, README and tags, so only the repository and its releases are asked again.
+    assert second.unchanged is True and second.facts == first.facts
+    assert [r.path for r in fake_github.server.log[5:]] == [
+        "/repos/lab/paper-code", "/repos/lab/paper-code/releases"]
+    assert second.requests == 2 and fake_github.remaining() == remaining - 2
     assert second.validators == first.validators
+    third = source.observe(link("lab/paper-code"), second)
+    assert third.unchanged is True and third.facts == first.facts and third.requests == 2
+
+
+def test_an_anonymous_look_after_a_push_fetches_the_contents_again(
+    fake_github: FakeGitHub,
+) -> None:
+    add_released_repo(fake_github)
+    source = make_source(fake_github)
+    first = source.observe(link("lab/paper-code"))
+    repo = fake_github.find("lab/paper-code")
+    repo.tree["train.py"] = 10
+    repo.pushed_at = "2031-01-01T00:00:00Z"
+
+    second = source.observe(link("lab/paper-code"), first)
+
+    assert second.unchanged is False and second.requests == 5
+    assert {"path": "train.py", "size": 10} in second.facts["tree"]
 
 
 def test_a_changed_endpoint_is_fetched_again_and_the_rest_carried_over(
@@ -374,9 +446,12 @@ def test_the_seed_repositories_fit_well_inside_the_anonymous_budget(
 
     assert all(o.status is LinkStatus.OK for o in first.values())
     assert first_run == 9 * 4 + 2 * 5 == 46  # well under 60, at most 5 per repository
-    assert source.ledger.total() - first_run == 46 and source.ledger.not_modified["github"] == 46
+    # A re-audit without a token: the repository, plus the releases of the two with tags
+    # (anonymous 304s are charged, so each is one request of the 60 an hour).
+    assert source.ledger.total() - first_run == 9 + 2 * 2 == 13
+    assert source.ledger.not_modified["github"] == 13
     assert all(o.unchanged for o in second)
-    assert fake_github.remaining() == 60 - 46
+    assert fake_github.remaining() == 60 - 46 - 13
 
 
 def test_a_github_that_cannot_be_reached_is_left_alone_after_three_repositories() -> None:
@@ -389,3 +464,28 @@ def test_a_github_that_cannot_be_reached_is_left_alone_after_three_repositories(
     assert {o.status for o in observations} == {LinkStatus.ERROR}
     assert source.ledger.total("github") == 3 * 2  # three repositories tried twice, then none
     assert "could not be reached 3 times in a row" in (observations[-1].reason or "")
+
+
+@pytest.mark.parametrize("path", [r"^/repos/lab/a$", r"/git/trees/", r"/tags$"])
+def test_an_answer_of_the_wrong_type_is_an_error_never_a_crash(
+    fake_github: FakeGitHub, path: str
+) -> None:
+    fake_github.add_repo("lab", "a", tree={"a.py": 1})
+    fake_github.server.faults.only_paths = path
+    fake_github.server.faults.wrong_type_next = 1
+    observation = make_source(fake_github).observe(link("lab/a"))
+    assert observation.status is LinkStatus.ERROR and observation.facts == {}
+    assert "unexpected answer" in (observation.reason or "")
+
+
+def test_a_github_answer_dripping_past_the_deadline_ends_as_error(fake_github: FakeGitHub) -> None:
+    body = json.dumps({"message": "x" * 200}).encode()
+    drip = FakeResponse(200, body, {"Content-Type": "application/json"}, drip=0.2)
+    fake_github.server.routes.insert(0, ("GET", re.compile(r"/repos/lab/slow"),
+                                         lambda request, match: drip))
+    source = make_source(fake_github, policy=HttpPolicy(deadline=1.0))
+    started = time.monotonic()
+    observation = source.observe(link("lab/slow"))
+    assert time.monotonic() - started < 2.5
+    assert observation.status is LinkStatus.ERROR
+    assert "within the 1s deadline" in (observation.reason or "")

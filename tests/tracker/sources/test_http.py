@@ -125,11 +125,13 @@ def test_long_retry_after_raises_rate_limited_at_once(fake_web: FakeWeb, retry_a
 def test_x_ratelimit_reset_epoch_is_honoured(fake_web: FakeWeb) -> None:
     sleep = RecordedSleep()
     session = polite(sleep=sleep)
-    reset = str(int(time.time()) + 3)
+    before = time.time()
+    reset = int(before) + 3
     fake_web.faults.fail_next, fake_web.faults.fail_status = 1, 403
-    fake_web.faults.fail_headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+    fake_web.faults.fail_headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
     assert session.get(fake_web.url + "/project.html").status_code == 200
-    assert len(sleep.calls) == 1 and 1.0 <= sleep.calls[0] <= 3.0
+    # The reset epoch has whole-second resolution: one second of margin is added.
+    assert len(sleep.calls) == 1 and reset - before + 0.9 <= sleep.calls[0] <= reset - before + 1
     assert session.ledger.rate_limit_waits["web"] == 1
 
 
@@ -173,12 +175,28 @@ def test_min_interval_spaces_requests_across_threads(fake_web: FakeWeb) -> None:
     assert min(gaps) >= 0.15 - 0.03  # tolerance for scheduling jitter; no upper bound
 
 
-def test_malformed_json_is_a_service_error(fake_web: FakeWeb) -> None:
-    session = polite()
-    fake_web.faults.malformed_next = 1
-    expected = r"malformed JSON from http://127\.0\.0\.1:\d+/api/records/1234"
+def test_malformed_json_is_retried_then_a_service_error(fake_web: FakeWeb) -> None:
+    session = polite(max_retries=2)
+    fake_web.faults.malformed_next = 10
+    expected = r"malformed JSON from http://127\.0\.0\.1:\d+/api/records/1234.* after 3 attempts"
     with pytest.raises(ServiceError, match=expected):
         session.get_json(fake_web.url + "/api/records/1234")
+    assert session.ledger.total("web") == 3
+
+
+def test_a_body_cut_short_once_is_retried_like_a_5xx(fake_web: FakeWeb) -> None:
+    session = polite()
+    fake_web.faults.malformed_next = 1
+    status, data, _ = session.get_json(fake_web.url + "/api/records/1234")
+    assert status == 200 and data["id"] == 1234
+    assert session.ledger.total("web") == 2
+
+
+def test_408_is_retried(fake_web: FakeWeb) -> None:
+    session = polite(sleep=RecordedSleep())
+    fake_web.faults.fail_next, fake_web.faults.fail_status = 1, 408
+    assert session.get(fake_web.url + "/project.html").status_code == 200
+    assert session.ledger.total("web") == 2
 
 
 def test_get_json_conditional_request_counts_304(fake_web: FakeWeb) -> None:
@@ -343,3 +361,14 @@ def test_one_answer_closes_the_breaker_again(fake_web: FakeWeb) -> None:
     with pytest.raises(ServiceError, match="connection"):  # two failures, then one: not three
         session.get(fake_web.url + "/ok")
     assert session.get(fake_web.url + "/ok").status_code == 200
+
+
+def test_spacing_is_per_host(fake_web: FakeWeb) -> None:
+    session = polite(min_interval=0.5)
+    other = fake_web.url.replace("127.0.0.1", "localhost")
+    started = time.monotonic()
+    session.get(fake_web.url + "/docs/data.html")
+    session.get(other + "/docs/data.html")  # another host: no wait for the first one's slot
+    assert time.monotonic() - started < 0.4
+    session.get(fake_web.url + "/docs/data.html")  # the same host again: spaced
+    assert time.monotonic() - started >= 0.45

@@ -5,15 +5,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fakes.huggingface import ALICE_TOKEN, FakeHub, fake_hub  # noqa: F401
+from fakes.server import FakeResponse
 from huggingface_hub import HfApi
 
 from tracker.links import NormalisedLink, normalise_url
 from tracker.sources.base import LinkStatus, Observation, RequestLedger
 from tracker.sources.huggingface import HuggingFaceSource
+from tracker.sources.policy import HttpPolicy, Interrupt, RequestCancelled
 
 GB = 1024**3
 HUB = "https://huggingface.co"
@@ -320,14 +325,24 @@ def test_timeout_is_an_error_after_retries(fake_hub: FakeHub) -> None:
     assert observation.status is LinkStatus.ERROR and "ReadTimeout" in (observation.reason or "")
 
 
-def test_malformed_json_is_an_error_with_its_reason(fake_hub: FakeHub) -> None:
+def test_malformed_json_is_retried_then_an_error_with_its_reason(fake_hub: FakeHub) -> None:
+    fake_hub.add_model("lab/model")
+    fake_hub.faults.malformed_next = 10
+
+    observation = observe(fake_hub, "lab/model", max_retries=2)
+
+    assert observation.status is LinkStatus.ERROR
+    assert "malformed response" in (observation.reason or "") and observation.requests == 3
+    assert "after 3 attempts" in (observation.reason or "")
+
+
+def test_a_body_cut_short_once_is_asked_again_not_a_fact(fake_hub: FakeHub) -> None:
     fake_hub.add_model("lab/model")
     fake_hub.faults.malformed_next = 1
 
     observation = observe(fake_hub, "lab/model")
 
-    assert observation.status is LinkStatus.ERROR
-    assert "malformed response" in (observation.reason or "") and observation.requests == 1
+    assert observation.status is LinkStatus.OK and observation.requests == 2
 
 
 # -- cost ---------------------------------------------------------------------------------
@@ -427,3 +442,38 @@ def test_a_hub_that_cannot_be_reached_is_left_alone_after_three_links() -> None:
     assert {o.status for o in observations} == {LinkStatus.ERROR}
     assert ledger.total("huggingface") == 3 * 2  # three links tried (twice each), then none
     assert "could not be reached 3 times in a row" in (observations[-1].reason or "")
+
+
+def test_an_answer_of_the_wrong_type_is_retried_then_an_error(fake_hub: FakeHub) -> None:
+    fake_hub.add_model("lab/model")
+    fake_hub.faults.wrong_type_next = 10
+
+    observation = observe(fake_hub, "lab/model", max_retries=1)
+
+    assert observation.status is LinkStatus.ERROR and observation.requests == 2
+    assert "malformed response" in (observation.reason or "")
+
+
+def _dripping_model(hub: FakeHub) -> None:
+    body = json.dumps({"id": "lab/slow", "note": "x" * 300}).encode()
+    drip = FakeResponse(200, body, {"Content-Type": "application/json"}, drip=0.2)
+    hub.routes.insert(0, ("GET", re.compile(r"/api/models/lab/slow"), lambda r, m: drip))
+
+
+def test_a_hub_answer_dripping_past_the_deadline_ends_as_error(fake_hub: FakeHub) -> None:
+    _dripping_model(fake_hub)
+    started = time.monotonic()
+    observation = observe(fake_hub, "lab/slow", policy=HttpPolicy(deadline=1.0))
+    assert time.monotonic() - started < 2.5
+    assert observation.status is LinkStatus.ERROR
+    assert "within the 1s deadline" in (observation.reason or "")
+
+
+def test_an_interrupt_cuts_a_hub_request_in_flight(fake_hub: FakeHub) -> None:
+    _dripping_model(fake_hub)
+    interrupt = Interrupt()
+    threading.Timer(0.4, interrupt.set).start()
+    started = time.monotonic()
+    with pytest.raises(RequestCancelled):
+        observe(fake_hub, "lab/slow", interrupt=interrupt, policy=HttpPolicy(stop_grace=0.5))
+    assert time.monotonic() - started < 1.7

@@ -117,7 +117,7 @@ def test_deleted_node_is_missing_with_reason(fake_osf: FakeOSF) -> None:
     observation = make_source(fake_osf).observe(osf_link("gone1"))
     assert observation.status is LinkStatus.MISSING
     assert observation.reason == (
-        "deleted (HTTP 410): The requested resource is no longer available."
+        "HTTP 410 (deleted): The requested resource is no longer available."
     )
 
 
@@ -200,11 +200,15 @@ def test_rate_limit_during_the_file_walk_keeps_node_facts(fake_osf: FakeOSF) -> 
     assert observation.facts["title"] == "Replication data"
 
 
-def test_malformed_json_is_error(fake_osf: FakeOSF) -> None:
+def test_malformed_json_is_retried_then_an_error(fake_osf: FakeOSF) -> None:
     fake_osf.faults.malformed_next = 1
+    once = make_source(fake_osf).observe(osf_link("pub01"))
+    assert once.status is LinkStatus.OK and once.facts["title"] == "Replication data"
+    fake_osf.faults.malformed_next = 100
     observation = make_source(fake_osf).observe(osf_link("pub01"))
     assert observation.status is LinkStatus.ERROR
-    assert (observation.reason or "").startswith("malformed JSON from ")
+    assert "malformed JSON from " in (observation.reason or "")
+    assert observation.facts.get("file_count") is None
 
 
 def test_timeout_is_error_not_a_crash(fake_osf: FakeOSF) -> None:

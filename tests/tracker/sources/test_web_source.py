@@ -230,7 +230,22 @@ def test_zenodo_conditional_request(fake_web: FakeWeb) -> None:
 
 
 def test_zenodo_malformed_answer_is_error(fake_web: FakeWeb) -> None:
-    fake_web.faults.malformed_next = 1
+    fake_web.faults.malformed_next = 10
     observation = make_source(fake_web).observe(zenodo_link(1234))
     assert observation.status is LinkStatus.ERROR
-    assert (observation.reason or "").startswith("malformed JSON from")
+    assert "malformed JSON from" in (observation.reason or "")
+    assert "after 3 attempts" in (observation.reason or "")
+
+
+def test_zenodo_body_cut_short_once_is_retried_not_a_fact(fake_web: FakeWeb) -> None:
+    fake_web.faults.malformed_next = 1
+    observation = make_source(fake_web).observe(zenodo_link(1234))
+    assert observation.status is LinkStatus.OK and observation.requests == 2
+    assert observation.facts["file_count"] == 2
+
+
+def test_a_zenodo_answer_of_the_wrong_type_is_an_error(fake_web: FakeWeb) -> None:
+    fake_web.faults.wrong_type_next = 1
+    observation = make_source(fake_web).observe(zenodo_link(1234))
+    assert observation.status is LinkStatus.ERROR and observation.facts == {}
+    assert "no metadata" in (observation.reason or "")

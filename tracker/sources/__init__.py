@@ -7,7 +7,7 @@ construct it in `build_sources`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.sources.base import RequestLedger, Source
 
@@ -28,6 +28,16 @@ class SourceSet:
             if kind in source.kinds:
                 return source
         return None
+
+
+def _artefact_hosts(settings: Settings, common: dict[str, Any]) -> Source:
+    from tracker.sources.artefact_hosts import ArtefactHostSource
+
+    hosts = settings.artefact_hosts
+    endpoints = {"drive": hosts.drive_url, "onedrive": hosts.onedrive_url,
+                 "dropbox": hosts.dropbox_url, "baidu": hosts.baidu_url}
+    return ArtefactHostSource(endpoints=endpoints, figshare_api_url=hosts.figshare_api_url,
+                              min_interval=hosts.min_interval, **common)
 
 
 def build_sources(settings: Settings, ledger: RequestLedger | None = None) -> SourceSet:
@@ -62,5 +72,6 @@ def build_sources(settings: Settings, ledger: RequestLedger | None = None) -> So
         ),
         OSFSource(endpoint=settings.osf.api_url, **common),
         WebSource(zenodo_api_url=settings.zenodo.api_url, **common),
+        _artefact_hosts(settings, common),
     ]
     return SourceSet({source.service: source for source in sources}, ledger)

@@ -1,0 +1,410 @@
+"""The artefact-host source: direct files, Drive / OneDrive / Dropbox / Baidu shares, figshare.
+
+Requests, per link (redirect hops are followed by hand and each one counts):
+
+- ``direct_file``: ``HEAD <url>``; when HEAD is refused or says nothing usable (400, 403,
+  404, 405, 501, or a 2xx without a length), one ``GET <url>`` with ``Range: bytes=0-0``,
+  closed after the headers. Size from ``Content-Range`` (``bytes 0-0/N``) or
+  ``Content-Length``. 2xx -> OK (MOVED after a permanent redirect to another host or path),
+  404/410 -> MISSING, 401/403 or a redirect to a sign-in page -> PRIVATE, 451 -> BLOCKED,
+  416 -> OK (an empty file). An HTML answer is kept as it is (``content_type`` says it):
+  the checks do not count a page as a file.
+- ``drive_file``: ``GET /file/d/{id}/view``; ``drive_folder``: ``GET
+  /embeddedfolderview?id={id}`` (a plain listing of names), and each subfolder the same way,
+  breadth-first, at most ``max_folder_pages`` pages and 3 levels.
+- ``onedrive_share``, ``dropbox_share``, ``baidu_share``: ``GET`` of the share URL (never
+  with a Baidu extraction code). The page is judged by tracker.sources.share_pages.
+- ``figshare_item``: ``GET {figshare_api_url}/articles/{id}``, plus ``GET
+  .../articles/{id}/files?page_size=1000`` when the article lists 10 files (the article
+  document carries at most 10). 404 -> MISSING, 401/403 -> PRIVATE, ``is_confidential`` or
+  ``download_disabled`` -> PRIVATE, ``is_embargoed`` -> GATED (files later or on request).
+
+Politeness: one PoliteSession per host family (drive, onedrive, dropbox, baidu, figshare) and
+one per host for direct files, each spacing its requests by ``min_interval``; the ledger
+counts them under those family names (``files`` for direct files). ``endpoints`` maps a
+family to another base URL (scheme and host replaced, path and query kept): for tests and
+mirrors.
+
+Facts (stamped ``facts_version``): ``url``, ``final_url``, ``status_code``, ``redirects``,
+``content_type``; files: ``content_length``, ``method``, ``accept_ranges``,
+``last_modified``, ``file_name``; shares: ``host_family``, ``title``, ``name``,
+``item_type``, Baidu's ``code_required`` / ``code_given``; figshare: ``article_id``,
+``title``, ``doi``, ``published_date``, ``item_type``, ``license``, ``license_url``,
+``access_right`` (open, embargoed, confidential, download_disabled), ``embargo_*``,
+``file_count``, ``files_total_size``. Whenever names are known: ``file_names`` (``{"path",
+"size"}``), ``listing_complete`` and ``listing_gap``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import requests
+
+from tracker.kernel import stamp
+from tracker.link_hosts import is_file_path
+from tracker.links import ARTEFACT_HOST_KINDS, LinkKind
+from tracker.sources import share_pages
+from tracker.sources.base import (
+    LinkStatus,
+    LinkTarget,
+    Observation,
+    RequestLedger,
+    SingleLinkSource,
+)
+from tracker.sources.figshare import DEFAULT_FIGSHARE_API_URL, observe_figshare
+from tracker.sources.http import (
+    DEFAULT_USER_AGENT,
+    PoliteSession,
+    RateLimited,
+    ServiceError,
+    endpoint_label,
+)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+HEAD_FALLBACK_STATUSES = frozenset({400, 403, 404, 405, 501})
+FAMILIES = ("drive", "onedrive", "dropbox", "baidu", "figshare")
+_FAMILY_OF_KIND = {
+    LinkKind.DRIVE_FILE: "drive", LinkKind.DRIVE_FOLDER: "drive",
+    LinkKind.ONEDRIVE_SHARE: "onedrive", LinkKind.DROPBOX_SHARE: "dropbox",
+    LinkKind.BAIDU_SHARE: "baidu", LinkKind.FIGSHARE_ITEM: "figshare",
+}
+_PAGE_ACCEPT = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
+MAX_FOLDER_DEPTH = 3
+
+
+class _Hops:
+    """A redirect chain followed by hand: the hops, and where it ended."""
+
+    def __init__(self, url: str) -> None:
+        self.start = url
+        self.current = url
+        self.list: list[dict[str, Any]] = []
+        self.visited = {url}
+        self.login: str | None = None  # a sign-in page the chain led to (not fetched)
+
+    def permanent_move(self) -> bool:
+        moved = any(hop["status"] in PERMANENT_REDIRECTS for hop in self.list)
+        a, b = urlsplit(self.start), urlsplit(self.current)
+        other = a.netloc.lower() != b.netloc.lower() or a.path.rstrip("/") != b.path.rstrip("/")
+        return moved and other
+
+
+class ArtefactHostSource(SingleLinkSource):
+    """Observes files and shares on the hosts papers put weights and data on."""
+
+    service = "artefact_hosts"
+    kinds = ARTEFACT_HOST_KINDS
+
+    def __init__(
+        self,
+        *,
+        endpoints: Mapping[str, str] | None = None,
+        figshare_api_url: str = DEFAULT_FIGSHARE_API_URL,
+        min_interval: float = 1.0,
+        timeout: float | tuple[float, float] = (10.0, 30.0),
+        ledger: RequestLedger | None = None,
+        max_retries: int = 3,
+        backoff_base: float = 1.0,
+        max_rate_limit_wait: float = 60.0,
+        user_agent: str = DEFAULT_USER_AGENT,
+        max_bytes: int = 2_000_000,
+        max_redirects: int = 10,
+        max_folder_pages: int = 10,
+    ) -> None:
+        self.endpoints = {k: v.rstrip("/") for k, v in (endpoints or {}).items() if v}
+        self.figshare_api_url = figshare_api_url.rstrip("/")
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.max_folder_pages = max_folder_pages
+        self.ledger = ledger if ledger is not None else RequestLedger()
+        self._policy: dict[str, Any] = dict(
+            ledger=self.ledger, timeout=timeout, user_agent=user_agent, max_retries=max_retries,
+            backoff_base=backoff_base, max_rate_limit_wait=max_rate_limit_wait,
+            min_interval=min_interval,
+        )
+        self.sessions = {family: PoliteSession(family, **self._policy) for family in FAMILIES}
+        self._file_sessions: dict[str, PoliteSession] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ArtefactHostSource(figshare_api_url={self.figshare_api_url!r})"
+
+    def session_for(self, link: LinkTarget) -> PoliteSession:
+        """The session (and so the spacing) a link's requests go through."""
+        family = _FAMILY_OF_KIND.get(LinkKind(link.kind))
+        if family is not None:
+            return self.sessions[family]
+        host = urlsplit(link.url).netloc.lower()
+        with self._lock:
+            if host not in self._file_sessions:
+                self._file_sessions[host] = PoliteSession("files", **self._policy)
+            return self._file_sessions[host]
+
+    def observe(self, link: LinkTarget, previous: Observation | None = None) -> Observation:
+        """Look at one file or share now (see the module docstring)."""
+        session = self.session_for(link)
+        before = session.sent_by_this_thread()
+        observation = Observation(self.service, LinkStatus.UNCHECKED)
+        kind = LinkKind(link.kind)
+        try:
+            if kind is LinkKind.DIRECT_FILE:
+                self._observe_file(session, link.url, observation)
+            elif kind is LinkKind.FIGSHARE_ITEM:
+                observe_figshare(session, self.figshare_api_url, link.target, observation)
+            elif kind is LinkKind.DRIVE_FOLDER:
+                self._observe_drive_folder(session, link, observation)
+            else:
+                self._observe_share(session, kind, link, observation)
+        except RateLimited as exc:
+            observation.status, observation.reason = LinkStatus.RATE_LIMITED, str(exc)
+        except ServiceError as exc:
+            observation.status, observation.reason = LinkStatus.ERROR, exc.reason
+        observation.requests = session.sent_by_this_thread() - before
+        stamp(observation.facts)
+        return observation
+
+    # -- shared mechanics ------------------------------------------------------
+    def _fetch_url(self, family: str, url: str) -> str:
+        """The URL to ask: the link's own, or its path and query on the family's endpoint."""
+        base = self.endpoints.get(family)
+        if not base:
+            return url
+        parts = urlsplit(url)
+        return base + parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def _follow(
+        self, session: PoliteSession, method: str, url: str, observation: Observation,
+        headers: Mapping[str, str] | None = None, stream: bool = False,
+    ) -> tuple[requests.Response | None, _Hops]:
+        """Send ``method`` and follow redirects by hand; None when a sign-in page was next."""
+        hops = _Hops(url)
+        label = "GET bytes=0-0" if headers and "Range" in headers else method
+        while True:
+            response = session.request(method, hops.current, headers=headers, stream=stream)
+            location = response.headers.get("Location")
+            code = response.status_code
+            if code not in REDIRECT_STATUSES or not location:
+                observation.evidence.append(f"{label} {endpoint_label(hops.current)} -> {code}")
+                return response, hops
+            response.close()
+            target = urljoin(hops.current, location)
+            hops.list.append({"status": code, "url": hops.current, "location": target})
+            observation.evidence.append(
+                f"{label} {endpoint_label(hops.current)} -> {code} {endpoint_label(target)}")
+            if share_pages.is_captcha(target):
+                raise RateLimited(session.service, None)
+            if share_pages.is_login_redirect(target):
+                hops.login = target
+                return None, hops
+            if target in hops.visited:
+                raise ServiceError(f"redirect loop at {endpoint_label(target)}")
+            if len(hops.list) >= self.max_redirects:
+                raise ServiceError(f"more than {self.max_redirects} redirects")
+            hops.visited.add(target)
+            hops.current = target
+
+    def _read_body(self, response: requests.Response) -> str:
+        """At most ``max_bytes`` of a body, decoded leniently."""
+        body = bytearray()
+        try:
+            for chunk in response.iter_content(chunk_size=65536):
+                body.extend(chunk)
+                if len(body) >= self.max_bytes:
+                    del body[self.max_bytes:]
+                    break
+        except requests.RequestException:
+            pass  # keep what arrived before the connection broke
+        finally:
+            response.close()
+        return body.decode(response.encoding or "utf-8", errors="replace")
+
+    @staticmethod
+    def _record_hops(facts: dict[str, Any], hops: _Hops, code: int | None) -> None:
+        facts.update(url=hops.start, final_url=hops.current, status_code=code,
+                     redirects=hops.list)
+
+    @staticmethod
+    def _login_wall(observation: Observation, hops: _Hops) -> None:
+        host = urlsplit(hops.login or "").netloc
+        observation.status = LinkStatus.PRIVATE
+        observation.reason = f"login required (redirected to {host})"
+        observation.facts["login_url"] = endpoint_label(hops.login or "")
+
+    # -- direct files ----------------------------------------------------------
+    def _observe_file(self, session: PoliteSession, url: str, observation: Observation) -> None:
+        response, hops = self._follow(session, "HEAD", url, observation)
+        method = "HEAD"
+        if response is not None:
+            response.close()
+            usable = 200 <= response.status_code < 300 and _size(response) is not None
+            if not usable and (response.status_code in HEAD_FALLBACK_STATUSES
+                               or 200 <= response.status_code < 300):
+                response, hops = self._follow(session, "GET", url, observation,
+                                              headers={"Range": "bytes=0-0"}, stream=True)
+                method = "GET bytes=0-0"
+                if response is not None:
+                    response.close()  # the headers are all we want
+        facts = observation.facts
+        facts["method"] = method
+        if response is None:
+            self._record_hops(facts, hops, None)
+            self._login_wall(observation, hops)
+            return
+        code = response.status_code
+        self._record_hops(facts, hops, code)
+        observation.status, observation.reason = _file_status(code)
+        if observation.status is LinkStatus.OK and hops.permanent_move():
+            observation.status = LinkStatus.MOVED
+            observation.reason = f"permanently redirected to {endpoint_label(hops.current)}"
+        content_type = response.headers.get("Content-Type", "")
+        size = _size(response)
+        name = _disposition_name(response) or share_pages.name_from_path(hops.current)
+        facts.update(
+            content_type=content_type.split(";")[0].strip().lower() or None,
+            content_length=size,
+            accept_ranges=response.headers.get("Accept-Ranges", "").lower() == "bytes"
+            or code == 206,
+            last_modified=response.headers.get("Last-Modified"),
+            file_name=name,
+        )
+        if observation.status in (LinkStatus.OK, LinkStatus.MOVED) and name:
+            facts.update(file_names=[{"path": name, "size": size}], listing_complete=True)
+
+    # -- share pages -----------------------------------------------------------
+    def _observe_share(self, session: PoliteSession, kind: LinkKind, link: LinkTarget,
+                       observation: Observation) -> None:
+        family = _FAMILY_OF_KIND[kind]
+        url = self._fetch_url(family, link.url)
+        response, hops = self._follow(session, "GET", url, observation, headers=_PAGE_ACCEPT,
+                                      stream=True)
+        facts = observation.facts
+        facts["host_family"] = family
+        if response is None:
+            self._record_hops(facts, hops, None)
+            self._login_wall(observation, hops)
+            return
+        code = response.status_code
+        self._record_hops(facts, hops, code)
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        facts["content_type"] = content_type or None
+        reading = None
+        if "html" in content_type:
+            reading = share_pages.read_page(self._read_body(response), hops.current)
+        else:
+            response.close()
+        observation.status, observation.reason = share_pages.judge_page(family, code, reading)
+        item_type = getattr(link, "detail", None) if family in ("onedrive", "dropbox") else None
+        if kind is LinkKind.DRIVE_FILE:
+            item_type = "file"
+        # An error or request-access page's title is not the item's name.
+        ok = observation.status is LinkStatus.OK
+        name = share_pages.item_name(reading) if reading and ok else None
+        if name is None and family == "dropbox" and item_type == "file":
+            name = share_pages.name_from_path(link.url)
+        if item_type not in ("file", "folder"):
+            # A share that does not say what it is is a file when its name is a file's.
+            item_type = "file" if name and is_file_path(name) else None
+        facts.update(title=reading.title if reading else None, name=name, item_type=item_type)
+        if family == "baidu":
+            detail = getattr(link, "detail", None) or ""
+            facts["code_required"] = share_pages.baidu_code_required(reading, hops.current)
+            facts["code_given"] = detail.startswith("pwd=")
+        if observation.status in (LinkStatus.OK, LinkStatus.GATED) and name \
+                and facts["item_type"] == "file":
+            facts.update(file_names=[{"path": name, "size": None}], listing_complete=True)
+
+    def _observe_drive_folder(self, session: PoliteSession, link: LinkTarget,
+                              observation: Observation) -> None:
+        """Read a folder's plain listing, then its subfolders' (breadth-first, capped)."""
+        facts = observation.facts
+        facts.update(host_family="drive", item_type="folder")
+        base = self.endpoints.get("drive", "https://drive.google.com")
+        key = f"&resourcekey={link.access_key}" if link.access_key else ""
+        queue: deque[tuple[str, str, int]] = deque([(link.target, "", 0)])
+        files: list[dict[str, Any]] = []
+        pages = 0
+        gap = None
+        while queue:
+            folder_id, prefix, depth = queue.popleft()
+            if pages >= self.max_folder_pages:
+                gap = f"only {pages} folder pages were read"
+                break
+            url = f"{base}/embeddedfolderview?id={folder_id}{key if not prefix else ''}"
+            response, hops = self._follow(session, "GET", url, observation,
+                                          headers=_PAGE_ACCEPT, stream=True)
+            pages += 1
+            if response is None:
+                if not prefix:
+                    self._record_hops(facts, hops, None)
+                    self._login_wall(observation, hops)
+                    return
+                gap = f"subfolder {prefix.rstrip('/')} needs a login"
+                continue
+            code = response.status_code
+            reading = share_pages.read_page(self._read_body(response), hops.current)
+            status, reason = share_pages.judge_page("drive", code, reading)
+            if not prefix:
+                self._record_hops(facts, hops, code)
+                facts.update(title=reading.title, name=share_pages.item_name(reading))
+                observation.status, observation.reason = status, reason
+                if status is not LinkStatus.OK:
+                    return
+            elif status is not LinkStatus.OK:
+                gap = f"subfolder {prefix.rstrip('/')} could not be read ({status})"
+                continue
+            for entry_kind, entry_id, name in reading.entries:
+                if entry_kind == "file":
+                    files.append({"path": prefix + name, "size": None})
+                elif depth + 1 < MAX_FOLDER_DEPTH:
+                    queue.append((entry_id, f"{prefix}{name}/", depth + 1))
+                else:
+                    gap = f"folders deeper than {MAX_FOLDER_DEPTH} levels were not opened"
+        facts.update(file_names=files, listing_complete=gap is None, listing_gap=gap,
+                     file_count=len(files))
+
+
+def _size(response: requests.Response) -> int | None:
+    """A file's full size from Content-Range (``bytes 0-0/N``, ``bytes */N``) or Content-Length."""
+    content_range = response.headers.get("Content-Range", "")
+    if "/" in content_range:
+        total = content_range.rsplit("/", 1)[1].strip()
+        if total.isdigit():
+            return int(total)
+    if response.status_code == 206:
+        return None
+    declared = response.headers.get("Content-Length", "")
+    return int(declared) if declared.isdigit() else None
+
+
+def _disposition_name(response: requests.Response) -> str | None:
+    """The file name a Content-Disposition header gives (``filename*=`` or ``filename=``)."""
+    header = response.headers.get("Content-Disposition", "")
+    for part in header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "filename*" and "''" in value:
+            return unquote(value.split("''", 1)[1]) or None
+    for part in header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "filename":
+            return value.strip().strip('"') or None
+    return None
+
+
+def _file_status(code: int) -> tuple[LinkStatus, str | None]:
+    if 200 <= code < 300 or code == 416:
+        return LinkStatus.OK, None
+    if code in (404, 410):
+        return LinkStatus.MISSING, f"HTTP {code}"
+    if code == 401:
+        return LinkStatus.PRIVATE, "HTTP 401 (login required)"
+    if code == 403:
+        return LinkStatus.PRIVATE, "HTTP 403 (access denied)"
+    if code == 451:
+        return LinkStatus.BLOCKED, "HTTP 451"
+    return LinkStatus.ERROR, f"unexpected HTTP {code}"

@@ -70,7 +70,7 @@ def _access(link: LinkFacts) -> Access:
 
 
 HOST_KINDS: tuple[LinkKind, ...] = tuple(sorted(ARTEFACT_HOST_KINDS))
-_HOST_PLACE = {LinkKind.DIRECT_FILE: "download", LinkKind.FIGSHARE_ITEM: "deposit files"}
+_HOST_PLACE: dict[str, str] = {LinkKind.DIRECT_FILE: "download", LinkKind.FIGSHARE_ITEM: "deposit files"}
 
 
 def _candidate_kinds(role: Role) -> tuple[LinkKind, ...]:

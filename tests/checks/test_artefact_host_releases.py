@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fakes.shares import DRIVE_FOLDER_OK, FakeShares, fake_shares  # noqa: F401  (fixture)
+from paper_examples import github, paper
 
 from checks.base import LinkFacts, Outcome
 from checks.data_released import check_data_released
 from checks.weights_released import check_weights_released
-from fakes.shares import DRIVE_FOLDER_OK, FakeShares, fake_shares  # noqa: F401  (fixture)
-from paper_examples import github, paper
 from tracker.links import normalise_url
 from tracker.sources.artefact_hosts import ArtefactHostSource
 from tracker.sources.base import RequestLedger

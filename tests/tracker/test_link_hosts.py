@@ -72,7 +72,8 @@ def test_google_documents_are_not_artefact_shares() -> None:
         ("https://contoso-my.sharepoint.com/:u:/g/personal/jane_doe_contoso_com/"
          "EaBcDeFgHiJkLmNoPqRsTuVwXyZ?e=AbC123", "file"),
         ("https://contoso.sharepoint.com/:f:/s/ResearchGroup/EqWeRtYuIoPaSdF?e=xYz789", "folder"),
-        ("https://contoso-my.sharepoint.com/:f:/g/personal/jane_doe_contoso_com/EsFolder123", "folder"),
+        ("https://contoso-my.sharepoint.com/:f:/g/personal/jane_doe_contoso_com/EsFolder123",
+         "folder"),
         ("https://contoso.sharepoint.com/:b:/r/sites/Lab/Shared%20Documents/paper.pdf?csf=1",
          "file"),
         ("https://contoso-my.sharepoint.com/personal/jane_doe_contoso_com/_layouts/15/"

@@ -61,18 +61,20 @@ def observe_figshare(session: PoliteSession, api_url: str, article_id: str,
     url = f"{api_url}/articles/{article_id}"
     status, data, _ = session.get_json(url)
     observation.evidence.append(f"GET {endpoint_label(url)} -> {status}")
+    said = f"HTTP {status}{_message(data)}"
     if status in (404, 410):
-        observation.status, observation.reason = LinkStatus.MISSING, f"HTTP {status}{_message(data)}"
+        observation.status, observation.reason = LinkStatus.MISSING, said
         return
     if status in (401, 403):
-        observation.status, observation.reason = LinkStatus.PRIVATE, f"HTTP {status}{_message(data)}"
+        observation.status, observation.reason = LinkStatus.PRIVATE, said
         return
     if status != 200 or not isinstance(data, dict):
         observation.status = LinkStatus.ERROR
-        observation.reason = f"unexpected HTTP {status}{_message(data)}"
+        observation.reason = f"unexpected {said}"
         return
     access_right, observation.status, observation.reason = _access(data)
-    files = data.get("files") if isinstance(data.get("files"), list) else []
+    raw_files = data.get("files")
+    files: list[Any] = raw_files if isinstance(raw_files, list) else []
     gap = None
     if len(files) >= ARTICLE_FILES_CAP:
         files_url = f"{url}/files"
@@ -84,12 +86,15 @@ def observe_figshare(session: PoliteSession, api_url: str, article_id: str,
                 gap = f"only the first {FILES_PAGE_SIZE} files were listed"
         else:
             gap = f"the article lists {len(files)} files and its file list answered {code}"
-    folders = data.get("folder_structure") if isinstance(data.get("folder_structure"), dict) else {}
+    folders = data.get("folder_structure")
+    folders = folders if isinstance(folders, dict) else {}
     entries = _file_entries(files, folders)
     if not entries and observation.status is not LinkStatus.OK:
         gap = f"the article's files are not shown ({access_right})"
-    license_info = data.get("license") if isinstance(data.get("license"), dict) else {}
-    options = data.get("embargo_options") if isinstance(data.get("embargo_options"), list) else []
+    raw_license = data.get("license")
+    license_info: dict[str, Any] = raw_license if isinstance(raw_license, dict) else {}
+    options = data.get("embargo_options")
+    options = options if isinstance(options, list) else []
     observation.facts.update(
         article_id=str(data.get("id", article_id)),
         title=data.get("title"),

@@ -33,7 +33,7 @@ LOGIN_HOSTS = frozenset({
     "accounts.google.com", "login.microsoftonline.com", "login.live.com",
     "login.windows.net", "passport.baidu.com",
 })
-_LOGIN_PATH_RE = re.compile(r"/(login|signin|sign-in|sign_in|sso|cas/login)(/|$|\?)", re.I)
+_LOGIN_PATH_RE = re.compile(r"/(login|signin|sign-in|sign_in|sso|cas/login)(/|$|\?)", re.IGNORECASE)
 # Bot walls: no answer about the item at all.
 CAPTCHA_MARKERS = ("google.com/sorry", "wappass.baidu.com", "百度安全验证",
                    "unusual traffic from your computer network")
@@ -69,7 +69,8 @@ _TITLE_SUFFIX_RE = re.compile(
 _GENERIC_TITLES = frozenset({"google drive", "dropbox", "onedrive", "sharepoint", "sign in",
                              "百度网盘", "meet google drive", "error 404 (not found)!!1"})
 _DRIVE_FILE_HREF_RE = re.compile(r"/file/d/([A-Za-z0-9_-]{10,})")
-_DRIVE_FOLDER_HREF_RE = re.compile(r"/(?:drive/(?:[^/]+/)*folders|folderview\?id=)/?([A-Za-z0-9_-]{10,})")
+_DRIVE_FOLDER_HREF_RE = re.compile(
+    r"/(?:drive/(?:[^/]+/)*folders|folderview\?id=)/?([A-Za-z0-9_-]{10,})")
 
 
 @dataclass
@@ -182,7 +183,9 @@ def item_name(reading: PageReading) -> str | None:
     return None
 
 
-def judge_page(family: str, code: int, reading: PageReading | None) -> tuple[LinkStatus, str | None]:
+def judge_page(
+    family: str, code: int, reading: PageReading | None
+) -> tuple[LinkStatus, str | None]:
     """The status a share page's HTTP code and visible text give, with the reason.
 
     ``family`` is ``drive``, ``onedrive``, ``dropbox`` or ``baidu``. A page whose wording

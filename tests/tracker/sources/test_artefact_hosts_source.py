@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from fakes.shares import (  # noqa: F401  (fixture)
     DRIVE_FILE_OK,
     DRIVE_FOLDER_OK,
     FakeShares,
     fake_shares,
 )
+
 from tracker.kernel import FACTS_VERSION, DepositFacts, read_facts
 from tracker.links import LinkKind, NormalisedLink, normalise_url
 from tracker.sources.artefact_hosts import ArtefactHostSource
@@ -44,7 +44,8 @@ def file_link(fake: FakeShares, path: str) -> NormalisedLink:
 # ---- direct files ------------------------------------------------------------------------
 
 def test_a_file_answers_head_with_its_size_type_and_name(fake_shares: FakeShares) -> None:
-    observation = make_source(fake_shares).observe(file_link(fake_shares, "/files/ckpt/model_best.pth"))
+    observation = make_source(fake_shares).observe(
+        file_link(fake_shares, "/files/ckpt/model_best.pth"))
     assert observation.status is LinkStatus.OK and observation.requests == 1
     facts = observation.facts
     assert facts["method"] == "HEAD" and facts["content_length"] == 4_000_000
@@ -70,7 +71,8 @@ def test_refused_or_lying_head_falls_back_to_a_one_byte_range(fake_shares: FakeS
 
 def test_a_server_that_ignores_range_is_read_from_its_content_length(
         fake_shares: FakeShares) -> None:
-    observation = make_source(fake_shares).observe(file_link(fake_shares, "/files/no-range/labels.csv"))
+    observation = make_source(fake_shares).observe(
+        file_link(fake_shares, "/files/no-range/labels.csv"))
     assert observation.status is LinkStatus.OK
     assert observation.facts["content_length"] == 20_000
     assert observation.facts["content_type"] == "text/csv"
@@ -79,7 +81,8 @@ def test_a_server_that_ignores_range_is_read_from_its_content_length(
 
 def test_a_download_redirected_to_a_cdn_names_the_file_from_its_disposition(
         fake_shares: FakeShares) -> None:
-    observation = make_source(fake_shares).observe(file_link(fake_shares, "/files/release/model.ckpt"))
+    observation = make_source(fake_shares).observe(
+        file_link(fake_shares, "/files/release/model.ckpt"))
     assert observation.status is LinkStatus.OK and observation.requests == 2
     assert observation.facts["final_url"].endswith("/cdn/blob/8f3a")
     assert observation.facts["file_name"] == "pretrained model.ckpt"
@@ -87,7 +90,8 @@ def test_a_download_redirected_to_a_cdn_names_the_file_from_its_disposition(
 
 
 def test_a_permanently_moved_file_is_moved(fake_shares: FakeShares) -> None:
-    observation = make_source(fake_shares).observe(file_link(fake_shares, "/files/old/model_best.pth"))
+    observation = make_source(fake_shares).observe(
+        file_link(fake_shares, "/files/old/model_best.pth"))
     assert observation.status is LinkStatus.MOVED
     assert observation.facts["final_url"].endswith("/files/ckpt/model_best.pth")
     assert observation.facts["content_length"] == 4_000_000
@@ -114,13 +118,15 @@ def test_files_that_are_gone_or_closed(fake_shares: FakeShares, path: str,
 
 def test_a_missing_file_is_confirmed_by_get_before_it_is_called_missing(
         fake_shares: FakeShares) -> None:
-    observation = make_source(fake_shares).observe(file_link(fake_shares, "/files/nowhere/model.pth"))
+    observation = make_source(fake_shares).observe(
+        file_link(fake_shares, "/files/nowhere/model.pth"))
     assert observation.requests == 2
     assert [r.method for r in fake_shares.requests_to("/files/nowhere")] == ["HEAD", "GET"]
 
 
 def test_an_html_landing_page_is_recorded_as_html(fake_shares: FakeShares) -> None:
-    observation = make_source(fake_shares).observe(file_link(fake_shares, "/files/landing/model.pth"))
+    observation = make_source(fake_shares).observe(
+        file_link(fake_shares, "/files/landing/model.pth"))
     assert observation.status is LinkStatus.OK
     assert observation.facts["content_type"] == "text/html"
 
@@ -259,7 +265,8 @@ def test_dropbox(fake_shares: FakeShares, raw: str, status: LinkStatus,
 def test_dropbox_sends_the_rlkey_and_lists_a_file_but_not_an_unlisted_folder(
         fake_shares: FakeShares) -> None:
     source = make_source(fake_shares)
-    file_obs = source.observe(link("https://www.dropbox.com/scl/fi/okid/model_best.pth?rlkey=abc"))
+    file_obs = source.observe(
+        link("https://www.dropbox.com/scl/fi/okid/model_best.pth?rlkey=abc"))
     assert file_obs.facts["file_names"] == [{"path": "model_best.pth", "size": None}]
     assert fake_shares.requests_to("/dropbox/scl/fi/okid")[0].query == {"rlkey": ["abc"]}
     folder_obs = source.observe(link("https://www.dropbox.com/sh/okfolder/AAx?dl=0"))
@@ -296,7 +303,8 @@ def test_baidu_extraction_code_is_noted_and_never_sent(fake_shares: FakeShares) 
 # ---- figshare ----------------------------------------------------------------------------
 
 def test_a_public_figshare_article_lists_files_sizes_and_license(fake_shares: FakeShares) -> None:
-    observation = make_source(fake_shares).observe(link("https://figshare.com/articles/dataset/x/1001"))
+    observation = make_source(fake_shares).observe(
+        link("https://figshare.com/articles/dataset/x/1001"))
     assert observation.status is LinkStatus.OK and observation.requests == 1
     facts = observation.facts
     assert facts["file_names"] == [{"path": "model.pth", "size": 400_000_000},

@@ -181,22 +181,26 @@ class ArtefactHostSource(SingleLinkSource):
     def _follow(
         self, session: PoliteSession, method: str, url: str, observation: Observation,
         headers: Mapping[str, str] | None = None, stream: bool = False,
+        shown: str | None = None,
     ) -> tuple[requests.Response | None, _Hops]:
-        """Send ``method`` and follow redirects by hand; None when a sign-in page was next."""
+        """Send ``method`` and follow redirects by hand; None when a sign-in page was next.
+
+        ``shown`` names the first request in the evidence instead of its key-free URL.
+        """
         hops = _Hops(url)
         label = "GET bytes=0-0" if headers and "Range" in headers else method
         while True:
             response = session.request(method, hops.current, headers=headers, stream=stream)
             location = response.headers.get("Location")
             code = response.status_code
+            where = shown if shown and not hops.list else endpoint_label(hops.current)
             if code not in REDIRECT_STATUSES or not location:
-                observation.evidence.append(f"{label} {endpoint_label(hops.current)} -> {code}")
+                observation.evidence.append(f"{label} {where} -> {code}")
                 return response, hops
             response.close()
             target = urljoin(hops.current, location)
             hops.list.append({"status": code, "url": hops.current, "location": target})
-            observation.evidence.append(
-                f"{label} {endpoint_label(hops.current)} -> {code} {endpoint_label(target)}")
+            observation.evidence.append(f"{label} {where} -> {code} {endpoint_label(target)}")
             if share_pages.is_captcha(target):
                 raise RateLimited(session.service, None)
             if share_pages.is_login_redirect(target):
@@ -336,8 +340,9 @@ class ArtefactHostSource(SingleLinkSource):
                 gap = f"only {pages} folder pages were read"
                 break
             url = f"{base}/embeddedfolderview?id={folder_id}{key if not prefix else ''}"
+            shown = f"{endpoint_label(url)}?id={folder_id}"  # the id, never the resourcekey
             response, hops = self._follow(session, "GET", url, observation,
-                                          headers=_PAGE_ACCEPT, stream=True)
+                                          headers=_PAGE_ACCEPT, stream=True, shown=shown)
             pages += 1
             if response is None:
                 if not prefix:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from fakes.shares import (  # noqa: F401  (fixture)
@@ -138,14 +139,27 @@ def test_an_empty_file_and_an_unsatisfiable_range(fake_shares: FakeShares) -> No
 
 def test_files_on_one_host_are_spaced_and_counted_as_files(fake_shares: FakeShares) -> None:
     ledger = RequestLedger()
-    source = make_source(fake_shares, ledger=ledger, min_interval=0.2)
+    source = make_source(fake_shares, ledger=ledger, min_interval=0.3)
     paths = ["/files/ckpt/model_best.pth", "/files/empty.npz", "/files/ckpt/model_best.pth"]
+    started = time.monotonic()
     for path in paths:
         source.observe(file_link(fake_shares, path))
-    heads = fake_shares.requests_to("/files/")
-    assert len(heads) == 3 and ledger.requests["files"] == 3
+    assert time.monotonic() - started >= 0.6  # three requests, two gaps
+    assert ledger.requests["files"] == 3
     assert source.session_for(file_link(fake_shares, paths[0])) is \
         source.session_for(file_link(fake_shares, paths[1]))
+
+
+def test_hosts_are_spaced_independently(fake_shares: FakeShares) -> None:
+    source = make_source(fake_shares, min_interval=1.0)
+    one = file_link(fake_shares, "/files/ckpt/model_best.pth")
+    other = link(one.url.replace("127.0.0.1", "localhost"))
+    started = time.monotonic()
+    source.observe(one)
+    source.observe(other)
+    source.observe(drive("file", DRIVE_FILE_OK))
+    assert time.monotonic() - started < 0.9  # three hosts: nobody waited for anybody
+    assert source.session_for(one) is not source.session_for(other)
 
 
 def test_a_dead_host_is_an_error_never_an_exception() -> None:
@@ -378,3 +392,27 @@ def test_file_and_share_hosts_never_degrade_an_audit() -> None:
 
     health = service_health({"artefact_hosts": {"error": 5, "ok": 1}})
     assert health["artefact_hosts"]["healthy"] is True
+
+
+def test_sizes_and_names_from_headers() -> None:
+    import requests
+    from requests.structures import CaseInsensitiveDict
+
+    from tracker.sources.artefact_hosts import _disposition_name, _size
+
+    def response(status: int, **headers: str) -> requests.Response:
+        answer = requests.Response()
+        answer.status_code = status
+        answer.headers = CaseInsensitiveDict({k.replace("_", "-"): v for k, v in headers.items()})
+        return answer
+
+    assert _size(response(206, Content_Range="bytes 0-0/1234", Content_Length="1")) == 1234
+    assert _size(response(416, Content_Range="bytes */0")) == 0
+    assert _size(response(206, Content_Range="bytes 0-0/*")) is None  # length unknown
+    assert _size(response(200, Content_Length="77")) == 77
+    assert _size(response(200)) is None
+    assert _disposition_name(response(200, Content_Disposition='attachment; filename="a b.pt"')) \
+        == "a b.pt"
+    assert _disposition_name(response(200, Content_Disposition="attachment; filename=x.bin; "
+                                      "filename*=UTF-8''%E6%A8%A1%E5%9E%8B.pth")) == "模型.pth"
+    assert _disposition_name(response(200)) is None

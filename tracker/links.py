@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from urllib.parse import parse_qsl
 
@@ -346,16 +346,35 @@ _CANDIDATE_RE = re.compile(
 )
 
 
+# "提取码: x1y2", "密码：x1y2", "(code: x1y2)" right after a Baidu link: its extraction code.
+_BAIDU_CODE_RE = re.compile(
+    r"[^\S\n]*[(（\[]?[^\S\n]*(?:提取码|密码|code|pwd|password)[^\S\n]*[:：=]?[^\S\n]*"
+    r"([A-Za-z0-9]{4})(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+
+
+def _with_baidu_code(link: NormalisedLink, text: str, end: int) -> NormalisedLink:
+    """A Baidu share without a code in its URL takes the one written right after it."""
+    if link.kind is not LinkKind.BAIDU_SHARE or link.detail:
+        return link
+    found = _BAIDU_CODE_RE.match(text, end)
+    return replace(link, detail=f"pwd={found.group(1)}") if found else link
+
+
 def extract_links(text: str) -> list[NormalisedLink]:
     """Return every URL in free text, normalised, in order of first appearance.
 
     Finds `http(s)://` URLs and bare known hosts (`github.com/o/r`, `huggingface.co/...`,
-    `www.example.org/...`); duplicates by canonical URL are dropped.
+    `www.example.org/...`); duplicates by canonical URL are dropped. A Baidu Pan link
+    followed by its extraction code ("提取码: x1y2") keeps the code as its detail.
     """
     seen: set[str] = set()
     links: list[NormalisedLink] = []
     for m in _CANDIDATE_RE.finditer(text):
         link = normalise_url(m.group(0))
+        if link is not None:
+            link = _with_baidu_code(link, text, m.end())
         if link is not None and link.url not in seen:
             seen.add(link.url)
             links.append(link)

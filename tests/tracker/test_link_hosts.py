@@ -241,3 +241,23 @@ def test_artefact_host_kinds_are_the_new_kinds() -> None:
     assert {str(kind) for kind in ARTEFACT_HOST_KINDS} == {
         "drive_file", "drive_folder", "onedrive_share", "dropbox_share", "baidu_share",
         "figshare_item", "direct_file"}
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("模型: https://pan.baidu.com/s/1AbCdEfGhIj 提取码: x1y2", "pwd=x1y2"),
+        ("模型: https://pan.baidu.com/s/1AbCdEfGhIj 提取码：x1y2", "pwd=x1y2"),
+        ("[Baidu](https://pan.baidu.com/s/1AbCdEfGhIj) (code: ab12)", "pwd=ab12"),
+        ("https://pan.baidu.com/s/1AbCdEfGhIj (code: ab12)", "pwd=ab12"),
+        ("https://pan.baidu.com/s/1AbCdEfGhIj 密码:Zz90 then more", "pwd=Zz90"),
+        ("https://pan.baidu.com/s/1AbCdEfGhIj?pwd=q1w2 提取码: x1y2", "pwd=q1w2"),
+        ("https://pan.baidu.com/s/1AbCdEfGhIj\ncode: x1y2", None),
+        ("https://pan.baidu.com/s/1AbCdEfGhIj code: x1y2z", None),
+    ],
+)
+def test_a_baidu_extraction_code_written_after_the_link_is_kept(text: str,
+                                                                detail: str | None) -> None:
+    [link] = extract_links(text)
+    assert link.kind is K.BAIDU_SHARE and link.detail == detail
+    assert link.url == "https://pan.baidu.com/s/1AbCdEfGhIj"

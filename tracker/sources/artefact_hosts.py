@@ -76,6 +76,8 @@ _FAMILY_OF_KIND = {
 }
 _PAGE_ACCEPT = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
 MAX_FOLDER_DEPTH = 3
+# Direct-file hosts remembered (their spacing, breaker and connections) at once.
+MAX_FILE_SESSIONS = 256
 
 
 class _Hops:
@@ -142,9 +144,14 @@ class ArtefactHostSource(SingleLinkSource):
             return self.sessions[family]
         host = urlsplit(link.url).netloc.lower()
         with self._lock:
-            if host not in self._file_sessions:
-                self._file_sessions[host] = PoliteSession("files", **self._policy)
-            return self._file_sessions[host]
+            session = self._file_sessions.pop(host, None)
+            if session is None:
+                session = PoliteSession("files", **self._policy)
+            self._file_sessions[host] = session  # most recently used last
+            if len(self._file_sessions) > MAX_FILE_SESSIONS:
+                # Dropped, not closed: a worker may still be using it; its pool goes with it.
+                del self._file_sessions[next(iter(self._file_sessions))]
+            return session
 
     def observe(self, link: LinkTarget, previous: Observation | None = None) -> Observation:
         """Look at one file or share now (see the module docstring)."""

@@ -416,3 +416,17 @@ def test_sizes_and_names_from_headers() -> None:
     assert _disposition_name(response(200, Content_Disposition="attachment; filename=x.bin; "
                                       "filename*=UTF-8''%E6%A8%A1%E5%9E%8B.pth")) == "模型.pth"
     assert _disposition_name(response(200)) is None
+
+
+def test_direct_file_hosts_are_remembered_up_to_a_cap() -> None:
+    from tracker.sources import artefact_hosts
+
+    source = ArtefactHostSource(min_interval=0.0)
+    first = source.session_for(link("https://host-0.example.org/m.pth"))
+    for i in range(1, artefact_hosts.MAX_FILE_SESSIONS):
+        source.session_for(link(f"https://host-{i}.example.org/m.pth"))
+    assert source.session_for(link("https://host-0.example.org/x.pth")) is first  # refreshed
+    source.session_for(link("https://one-more.example.org/m.pth"))
+    assert len(source._file_sessions) == artefact_hosts.MAX_FILE_SESSIONS
+    assert "host-1.example.org" not in source._file_sessions  # the least recently used went
+    assert source.session_for(link("https://host-0.example.org/m.pth")) is first

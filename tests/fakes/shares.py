@@ -189,6 +189,9 @@ class FakeShares(FakeServer):
                             "switch to an account with access.</p><button>Request access</button>"))
         self.add_redirect("/drive/file/d/1DriveFileLogin_abcdef/view",
                           "https://accounts.google.com/ServiceLogin?service=wise&continue=x")
+        self.add_page("/drive/file/d/1DriveFileSignin_abcde/view",
+                      _page("Google Drive: Sign-in", "<h1>Sign in</h1><p>to continue to Google "
+                            "Drive</p><input type=email>"))
         self.add_page("/drive/file/d/1DriveFileTos_abcdefgh/view",
                       _page("Google Drive", "<p>This item has been removed for violating our "
                             "Terms of Service.</p>"), 403)

@@ -8,7 +8,8 @@ host's wording is tested without a network. A share page says one of:
 - it was removed, never existed or its link expired (MISSING);
 - it exists but access must be requested ("Request access", "You need permission": GATED,
   as a gated Hub repository);
-- it is behind a login (a redirect to the host's sign-in page, or a 401: PRIVATE);
+- it is behind a login (a redirect to the host's sign-in page, a sign-in form served in its
+  place, or a 401: PRIVATE);
 - it was taken down for a terms-of-service or legal reason (BLOCKED);
 - the host put a captcha in front of us (RATE_LIMITED: nothing is known about the item).
 
@@ -52,12 +53,18 @@ _COMMON = {
         "request access", "you need access", "you need permission", "ask for access",
         "access requested", "requires approval",
     ),
+    # A sign-in form served in place of the item (no redirect): the item needs an account.
+    LinkStatus.PRIVATE: (
+        "to continue to google drive", "sign in to continue", "you need to sign in",
+        "sign in to view", "log in to view", "login required",
+    ),
 }
 _BAIDU = {
     LinkStatus.MISSING: ("页面不存在", "分享的文件已经被取消", "分享的文件已经被删除", "链接不存在",
                          "分享已过期", "链接已过期", "来晚了"),
     LinkStatus.BLOCKED: ("涉及侵权", "无法访问", "已被屏蔽"),
     LinkStatus.GATED: (),
+    LinkStatus.PRIVATE: ("请登录后", "登录后查看"),
 }
 _BAIDU_CODE_MARKERS = ("请输入提取码", "提取码", "share/init")
 # A page title is "<name> - Google Drive", "<name> - Dropbox", "<name>_免费高速下载|百度网盘...".
@@ -203,7 +210,7 @@ def judge_page(
         return LinkStatus.BLOCKED, "HTTP 451"
     if code == 401:
         return LinkStatus.PRIVATE, "HTTP 401 (login required)"
-    for status in (LinkStatus.BLOCKED, LinkStatus.MISSING, LinkStatus.GATED):
+    for status in (LinkStatus.BLOCKED, LinkStatus.MISSING, LinkStatus.GATED, LinkStatus.PRIVATE):
         said = next((m for m in markers[status] if m in text or m in title), None)
         if said is not None:
             return status, f"the page says {said!r}"

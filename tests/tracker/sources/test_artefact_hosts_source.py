@@ -191,6 +191,7 @@ def test_a_drive_file_page_names_the_file(fake_shares: FakeShares) -> None:
         ("1DriveFileGone_abcdefg", LinkStatus.MISSING, "http 404"),
         ("1DriveFileAsk_abcdefgh", LinkStatus.GATED, "request access"),
         ("1DriveFileLogin_abcdef", LinkStatus.PRIVATE, "login required"),
+        ("1DriveFileSignin_abcde", LinkStatus.PRIVATE, "to continue to google drive"),
         ("1DriveFileTos_abcdefgh", LinkStatus.BLOCKED, "removed for violating"),
         ("1DriveFileBusy_abcdefg", LinkStatus.RATE_LIMITED, "rate limited"),
     ],

@@ -197,6 +197,8 @@ class FakeShares(FakeServer):
                             "Terms of Service.</p>"), 403)
         self.add_redirect("/drive/file/d/1DriveFileBusy_abcdefg/view",
                           "https://www.google.com/sorry/index?continue=x")
+        self.add_redirect(f"/drive/file/d/{DRIVE_FOLDER_OK}/view",
+                          f"/drive/drive/folders/{DRIVE_FOLDER_OK}")
         self.add_folder(DRIVE_FOLDER_OK, drive_folder_listing("checkpoints", [
             ("file", "1FileA_abcdefghijk", "vit_b16.pth"),
             ("file", "1FileB_abcdefghijk", "README.txt"),

@@ -11,7 +11,8 @@ Requests, per link (redirect hops are followed by hand and each one counts):
   the checks do not count a page as a file.
 - ``drive_file``: ``GET /file/d/{id}/view``; ``drive_folder``: ``GET
   /embeddedfolderview?id={id}`` (a plain listing of names), and each subfolder the same way,
-  breadth-first, at most ``max_folder_pages`` pages and 3 levels.
+  breadth-first, at most ``max_folder_pages`` pages and 3 levels. A "file" that Drive
+  redirects to a folder view (an ``open?id=`` link to a folder) is read as that folder.
 - ``onedrive_share``, ``dropbox_share``, ``baidu_share``: ``GET`` of the share URL (never
   with a Baidu extraction code). The page is judged by tracker.sources.share_pages.
 - ``figshare_item``: ``GET {figshare_api_url}/articles/{id}``, plus ``GET
@@ -37,6 +38,7 @@ Facts (stamped ``facts_version``): ``url``, ``final_url``, ``status_code``, ``re
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import deque
 from collections.abc import Mapping
@@ -47,7 +49,7 @@ import requests
 
 from tracker.kernel import stamp
 from tracker.link_hosts import is_file_path
-from tracker.links import ARTEFACT_HOST_KINDS, LinkKind
+from tracker.links import ARTEFACT_HOST_KINDS, LinkKind, NormalisedLink
 from tracker.sources import share_pages
 from tracker.sources.base import (
     LinkStatus,
@@ -76,6 +78,7 @@ _FAMILY_OF_KIND = {
 }
 _PAGE_ACCEPT = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
 MAX_FOLDER_DEPTH = 3
+_DRIVE_FOLDER_RE = re.compile(r"/drive/(?:[^/?]+/)*folders/([A-Za-z0-9_-]{10,})")
 # Direct-file hosts remembered (their spacing, breaker and connections) at once.
 MAX_FILE_SESSIONS = 256
 
@@ -89,6 +92,7 @@ class _Hops:
         self.list: list[dict[str, Any]] = []
         self.visited = {url}
         self.login: str | None = None  # a sign-in page the chain led to (not fetched)
+        self.stopped: str | None = None  # a redirect target the caller wanted to handle
 
     def permanent_move(self) -> bool:
         moved = any(hop["status"] in PERMANENT_REDIRECTS for hop in self.list)
@@ -188,9 +192,10 @@ class ArtefactHostSource(SingleLinkSource):
     def _follow(
         self, session: PoliteSession, method: str, url: str, observation: Observation,
         headers: Mapping[str, str] | None = None, stream: bool = False,
-        shown: str | None = None,
+        shown: str | None = None, stop: re.Pattern[str] | None = None,
     ) -> tuple[requests.Response | None, _Hops]:
-        """Send ``method`` and follow redirects by hand; None when a sign-in page was next.
+        """Send ``method`` and follow redirects by hand; None when a sign-in page was next
+        (``hops.login``) or a redirect matched ``stop`` (``hops.stopped``, not fetched).
 
         ``shown`` names the first request in the evidence instead of its key-free URL.
         """
@@ -212,6 +217,9 @@ class ArtefactHostSource(SingleLinkSource):
                 raise RateLimited(session.service, None)
             if share_pages.is_login_redirect(target):
                 hops.login = target
+                return None, hops
+            if stop is not None and stop.search(target):
+                hops.stopped = target
                 return None, hops
             if target in hops.visited:
                 raise ServiceError(f"redirect loop at {endpoint_label(target)}")
@@ -292,10 +300,19 @@ class ArtefactHostSource(SingleLinkSource):
                        observation: Observation) -> None:
         family = _FAMILY_OF_KIND[kind]
         url = self._fetch_url(family, link.url)
+        stop = _DRIVE_FOLDER_RE if kind is LinkKind.DRIVE_FILE else None
         response, hops = self._follow(session, "GET", url, observation, headers=_PAGE_ACCEPT,
-                                      stream=True)
+                                      stream=True, stop=stop)
         facts = observation.facts
         facts["host_family"] = family
+        if hops.stopped is not None:
+            # `open?id=` names files and folders alike; Drive sends a folder to its folder view.
+            folder = _DRIVE_FOLDER_RE.search(hops.stopped)
+            assert folder is not None
+            as_folder = NormalisedLink(link.url, LinkKind.DRIVE_FOLDER, "drive.google.com",
+                                       folder.group(1), access_key=link.access_key)
+            self._observe_drive_folder(session, as_folder, observation)
+            return
         if response is None:
             self._record_hops(facts, hops, None)
             self._login_wall(observation, hops)

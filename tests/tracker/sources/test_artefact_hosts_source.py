@@ -213,6 +213,16 @@ def test_a_drive_folder_is_listed_with_its_subfolders(fake_shares: FakeShares) -
     assert facts["listing_complete"] is True and facts["title"] == "checkpoints"
 
 
+def test_an_open_id_link_to_a_folder_is_read_as_the_folder(fake_shares: FakeShares) -> None:
+    opened = link(f"https://drive.google.com/open?id={DRIVE_FOLDER_OK}")
+    assert opened.kind is LinkKind.DRIVE_FILE  # the URL cannot tell
+    observation = make_source(fake_shares).observe(opened)
+    assert observation.status is LinkStatus.OK and observation.requests == 3
+    assert observation.facts["item_type"] == "folder"
+    assert [f["path"] for f in observation.facts["file_names"]] == [
+        "vit_b16.pth", "README.txt", "data/train.jsonl"]
+
+
 def test_a_drive_folder_walk_is_capped(fake_shares: FakeShares) -> None:
     observation = make_source(fake_shares, max_folder_pages=1).observe(
         drive("folder", DRIVE_FOLDER_OK))

@@ -43,9 +43,7 @@ import threading
 from collections import deque
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
-
-import requests
+from urllib.parse import urlsplit
 
 from tracker.kernel import stamp
 from tracker.link_hosts import is_file_path
@@ -58,7 +56,9 @@ from tracker.sources.base import (
     RequestLedger,
     SingleLinkSource,
 )
+from tracker.sources.direct_files import observe_file
 from tracker.sources.figshare import DEFAULT_FIGSHARE_API_URL, observe_figshare
+from tracker.sources.hops import follow, read_body
 from tracker.sources.http import (
     DEFAULT_USER_AGENT,
     PoliteSession,
@@ -67,9 +67,6 @@ from tracker.sources.http import (
     endpoint_label,
 )
 
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-PERMANENT_REDIRECTS = frozenset({301, 308})
-HEAD_FALLBACK_STATUSES = frozenset({400, 403, 404, 405, 501})
 FAMILIES = ("drive", "onedrive", "dropbox", "baidu", "figshare")
 _FAMILY_OF_KIND = {
     LinkKind.DRIVE_FILE: "drive", LinkKind.DRIVE_FOLDER: "drive",
@@ -81,24 +78,6 @@ MAX_FOLDER_DEPTH = 3
 _DRIVE_FOLDER_RE = re.compile(r"/drive/(?:[^/?]+/)*folders/([A-Za-z0-9_-]{10,})")
 # Direct-file hosts remembered (their spacing, breaker and connections) at once.
 MAX_FILE_SESSIONS = 256
-
-
-class _Hops:
-    """A redirect chain followed by hand: the hops, and where it ended."""
-
-    def __init__(self, url: str) -> None:
-        self.start = url
-        self.current = url
-        self.list: list[dict[str, Any]] = []
-        self.visited = {url}
-        self.login: str | None = None  # a sign-in page the chain led to (not fetched)
-        self.stopped: str | None = None  # a redirect target the caller wanted to handle
-
-    def permanent_move(self) -> bool:
-        moved = any(hop["status"] in PERMANENT_REDIRECTS for hop in self.list)
-        a, b = urlsplit(self.start), urlsplit(self.current)
-        other = a.netloc.lower() != b.netloc.lower() or a.path.rstrip("/") != b.path.rstrip("/")
-        return moved and other
 
 
 class ArtefactHostSource(SingleLinkSource):
@@ -165,7 +144,7 @@ class ArtefactHostSource(SingleLinkSource):
         kind = LinkKind(link.kind)
         try:
             if kind is LinkKind.DIRECT_FILE:
-                self._observe_file(session, link.url, observation)
+                observe_file(session, link.url, observation, self.max_redirects)
             elif kind is LinkKind.FIGSHARE_ITEM:
                 observe_figshare(session, self.figshare_api_url, link.target, observation)
             elif kind is LinkKind.DRIVE_FOLDER:
@@ -189,120 +168,14 @@ class ArtefactHostSource(SingleLinkSource):
         parts = urlsplit(url)
         return base + parts.path + (f"?{parts.query}" if parts.query else "")
 
-    def _follow(
-        self, session: PoliteSession, method: str, url: str, observation: Observation,
-        headers: Mapping[str, str] | None = None, stream: bool = False,
-        shown: str | None = None, stop: re.Pattern[str] | None = None,
-    ) -> tuple[requests.Response | None, _Hops]:
-        """Send ``method`` and follow redirects by hand; None when a sign-in page was next
-        (``hops.login``) or a redirect matched ``stop`` (``hops.stopped``, not fetched).
-
-        ``shown`` names the first request in the evidence instead of its key-free URL.
-        """
-        hops = _Hops(url)
-        label = "GET bytes=0-0" if headers and "Range" in headers else method
-        while True:
-            response = session.request(method, hops.current, headers=headers, stream=stream)
-            location = response.headers.get("Location")
-            code = response.status_code
-            where = shown if shown and not hops.list else endpoint_label(hops.current)
-            if code not in REDIRECT_STATUSES or not location:
-                observation.evidence.append(f"{label} {where} -> {code}")
-                return response, hops
-            response.close()
-            target = urljoin(hops.current, location)
-            hops.list.append({"status": code, "url": hops.current, "location": target})
-            observation.evidence.append(f"{label} {where} -> {code} {endpoint_label(target)}")
-            if share_pages.is_captcha(target):
-                raise RateLimited(session.service, None)
-            if share_pages.is_login_redirect(target):
-                hops.login = target
-                return None, hops
-            if stop is not None and stop.search(target):
-                hops.stopped = target
-                return None, hops
-            if target in hops.visited:
-                raise ServiceError(f"redirect loop at {endpoint_label(target)}")
-            if len(hops.list) >= self.max_redirects:
-                raise ServiceError(f"more than {self.max_redirects} redirects")
-            hops.visited.add(target)
-            hops.current = target
-
-    def _read_body(self, response: requests.Response) -> str:
-        """At most ``max_bytes`` of a body, decoded leniently."""
-        body = bytearray()
-        try:
-            for chunk in response.iter_content(chunk_size=65536):
-                body.extend(chunk)
-                if len(body) >= self.max_bytes:
-                    del body[self.max_bytes:]
-                    break
-        except requests.RequestException:
-            pass  # keep what arrived before the connection broke
-        finally:
-            response.close()
-        return body.decode(response.encoding or "utf-8", errors="replace")
-
-    @staticmethod
-    def _record_hops(facts: dict[str, Any], hops: _Hops, code: int | None) -> None:
-        facts.update(url=hops.start, final_url=hops.current, status_code=code,
-                     redirects=hops.list)
-
-    @staticmethod
-    def _login_wall(observation: Observation, hops: _Hops) -> None:
-        host = urlsplit(hops.login or "").netloc
-        observation.status = LinkStatus.PRIVATE
-        observation.reason = f"login required (redirected to {host})"
-        observation.facts["login_url"] = endpoint_label(hops.login or "")
-
-    # -- direct files ----------------------------------------------------------
-    def _observe_file(self, session: PoliteSession, url: str, observation: Observation) -> None:
-        response, hops = self._follow(session, "HEAD", url, observation)
-        method = "HEAD"
-        if response is not None:
-            response.close()
-            usable = 200 <= response.status_code < 300 and _size(response) is not None
-            if not usable and (response.status_code in HEAD_FALLBACK_STATUSES
-                               or 200 <= response.status_code < 300):
-                response, hops = self._follow(session, "GET", url, observation,
-                                              headers={"Range": "bytes=0-0"}, stream=True)
-                method = "GET bytes=0-0"
-                if response is not None:
-                    response.close()  # the headers are all we want
-        facts = observation.facts
-        facts["method"] = method
-        if response is None:
-            self._record_hops(facts, hops, None)
-            self._login_wall(observation, hops)
-            return
-        code = response.status_code
-        self._record_hops(facts, hops, code)
-        observation.status, observation.reason = _file_status(code)
-        if observation.status is LinkStatus.OK and hops.permanent_move():
-            observation.status = LinkStatus.MOVED
-            observation.reason = f"permanently redirected to {endpoint_label(hops.current)}"
-        content_type = response.headers.get("Content-Type", "")
-        size = _size(response)
-        name = _disposition_name(response) or share_pages.name_from_path(hops.current)
-        facts.update(
-            content_type=content_type.split(";")[0].strip().lower() or None,
-            content_length=size,
-            accept_ranges=response.headers.get("Accept-Ranges", "").lower() == "bytes"
-            or code == 206,
-            last_modified=response.headers.get("Last-Modified"),
-            file_name=name,
-        )
-        if observation.status in (LinkStatus.OK, LinkStatus.MOVED) and name:
-            facts.update(file_names=[{"path": name, "size": size}], listing_complete=True)
-
     # -- share pages -----------------------------------------------------------
     def _observe_share(self, session: PoliteSession, kind: LinkKind, link: LinkTarget,
                        observation: Observation) -> None:
         family = _FAMILY_OF_KIND[kind]
         url = self._fetch_url(family, link.url)
         stop = _DRIVE_FOLDER_RE if kind is LinkKind.DRIVE_FILE else None
-        response, hops = self._follow(session, "GET", url, observation, headers=_PAGE_ACCEPT,
-                                      stream=True, stop=stop)
+        response, hops = follow(session, "GET", url, observation, headers=_PAGE_ACCEPT,
+                                stream=True, stop=stop, max_redirects=self.max_redirects)
         facts = observation.facts
         facts["host_family"] = family
         if hops.stopped is not None:
@@ -314,16 +187,15 @@ class ArtefactHostSource(SingleLinkSource):
             self._observe_drive_folder(session, as_folder, observation)
             return
         if response is None:
-            self._record_hops(facts, hops, None)
-            self._login_wall(observation, hops)
+            hops.login_wall(observation)
             return
         code = response.status_code
-        self._record_hops(facts, hops, code)
+        hops.record(facts, code)
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         facts["content_type"] = content_type or None
         reading = None
         if "html" in content_type:
-            reading = share_pages.read_page(self._read_body(response), hops.current)
+            reading = share_pages.read_page(read_body(response, self.max_bytes), hops.current)
         else:
             response.close()
         observation.status, observation.reason = share_pages.judge_page(family, code, reading)
@@ -365,21 +237,21 @@ class ArtefactHostSource(SingleLinkSource):
                 break
             url = f"{base}/embeddedfolderview?id={folder_id}{key if not prefix else ''}"
             shown = f"{endpoint_label(url)}?id={folder_id}"  # the id, never the resourcekey
-            response, hops = self._follow(session, "GET", url, observation,
-                                          headers=_PAGE_ACCEPT, stream=True, shown=shown)
+            response, hops = follow(session, "GET", url, observation,
+                                    max_redirects=self.max_redirects, headers=_PAGE_ACCEPT,
+                                    stream=True, shown=shown)
             pages += 1
             if response is None:
                 if not prefix:
-                    self._record_hops(facts, hops, None)
-                    self._login_wall(observation, hops)
+                    hops.login_wall(observation)
                     return
                 gap = f"subfolder {prefix.rstrip('/')} needs a login"
                 continue
             code = response.status_code
-            reading = share_pages.read_page(self._read_body(response), hops.current)
+            reading = share_pages.read_page(read_body(response, self.max_bytes), hops.current)
             status, reason = share_pages.judge_page("drive", code, reading)
             if not prefix:
-                self._record_hops(facts, hops, code)
+                hops.record(facts, code)
                 facts.update(title=reading.title, name=share_pages.item_name(reading))
                 observation.status, observation.reason = status, reason
                 if status is not LinkStatus.OK:
@@ -396,44 +268,3 @@ class ArtefactHostSource(SingleLinkSource):
                     gap = f"folders deeper than {MAX_FOLDER_DEPTH} levels were not opened"
         facts.update(file_names=files, listing_complete=gap is None, listing_gap=gap,
                      file_count=len(files))
-
-
-def _size(response: requests.Response) -> int | None:
-    """A file's full size from Content-Range (``bytes 0-0/N``, ``bytes */N``) or Content-Length."""
-    content_range = response.headers.get("Content-Range", "")
-    if "/" in content_range:
-        total = content_range.rsplit("/", 1)[1].strip()
-        if total.isdigit():
-            return int(total)
-    if response.status_code == 206:
-        return None
-    declared = response.headers.get("Content-Length", "")
-    return int(declared) if declared.isdigit() else None
-
-
-def _disposition_name(response: requests.Response) -> str | None:
-    """The file name a Content-Disposition header gives (``filename*=`` or ``filename=``)."""
-    header = response.headers.get("Content-Disposition", "")
-    for part in header.split(";"):
-        name, _, value = part.strip().partition("=")
-        if name.lower() == "filename*" and "''" in value:
-            return unquote(value.split("''", 1)[1]) or None
-    for part in header.split(";"):
-        name, _, value = part.strip().partition("=")
-        if name.lower() == "filename":
-            return value.strip().strip('"') or None
-    return None
-
-
-def _file_status(code: int) -> tuple[LinkStatus, str | None]:
-    if 200 <= code < 300 or code == 416:
-        return LinkStatus.OK, None
-    if code in (404, 410):
-        return LinkStatus.MISSING, f"HTTP {code}"
-    if code == 401:
-        return LinkStatus.PRIVATE, "HTTP 401 (login required)"
-    if code == 403:
-        return LinkStatus.PRIVATE, "HTTP 403 (access denied)"
-    if code == 451:
-        return LinkStatus.BLOCKED, "HTTP 451"
-    return LinkStatus.ERROR, f"unexpected HTTP {code}"

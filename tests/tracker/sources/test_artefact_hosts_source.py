@@ -409,7 +409,8 @@ def test_sizes_and_names_from_headers() -> None:
     import requests
     from requests.structures import CaseInsensitiveDict
 
-    from tracker.sources.artefact_hosts import _disposition_name, _size
+    from tracker.sources.direct_files import disposition_name as _disposition_name
+    from tracker.sources.direct_files import size_of as _size
 
     def response(status: int, **headers: str) -> requests.Response:
         answer = requests.Response()

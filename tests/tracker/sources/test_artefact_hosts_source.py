@@ -442,3 +442,27 @@ def test_direct_file_hosts_are_remembered_up_to_a_cap() -> None:
     assert len(source._file_sessions) == artefact_hosts.MAX_FILE_SESSIONS
     assert "host-1.example.org" not in source._file_sessions  # the least recently used went
     assert source.session_for(link("https://host-0.example.org/m.pth")) is first
+
+
+def test_concurrent_observations_each_count_their_own_requests(fake_shares: FakeShares) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ledger = RequestLedger()
+    source = make_source(fake_shares, ledger=ledger, min_interval=0.05)
+    cases = {
+        fake_shares.url + "/files/ckpt/model_best.pth": 1,
+        fake_shares.url + "/files/head-refused/train.parquet": 2,
+        fake_shares.url + "/files/release/model.ckpt": 2,
+        "https://1drv.ms/u/s!AkOk": 3,
+        f"https://drive.google.com/drive/folders/{DRIVE_FOLDER_OK}": 2,
+        "https://figshare.com/articles/1002": 2,
+        "https://pan.baidu.com/s/1okCode": 2,
+        "https://www.dropbox.com/s/gone/weights.zip": 1,
+    }
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        observations = dict(zip(cases, pool.map(lambda raw: source.observe(link(raw)), cases),
+                                strict=True))
+    assert {raw: o.requests for raw, o in observations.items()} == cases
+    assert ledger.total() == sum(cases.values())
+    for observation in observations.values():
+        json.dumps(observation.facts)  # stored as JSON

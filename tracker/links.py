@@ -57,7 +57,11 @@ class NormalisedLink:
 
 _KNOWN_HOSTS = (
     r"(?:gist\.github\.com|github\.com|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.github\.io"
-    r"|huggingface\.co|hf\.co|osf\.io|zenodo\.org|(?:export\.)?arxiv\.org|(?:dx\.)?doi\.org)"
+    r"|huggingface\.co|hf\.co|osf\.io|zenodo\.org|(?:export\.)?arxiv\.org|(?:dx\.)?doi\.org"
+    # artefact hosts (https only, and often written without a scheme)
+    r"|drive\.google\.com|docs\.google\.com|1drv\.ms|onedrive\.live\.com"
+    r"|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.sharepoint\.com|dropbox\.com|pan\.baidu\.com"
+    r"|figshare\.com)"
 )
 _SCHEME_RE = re.compile(r"(https?)://([^/?#]*)(.*)", re.IGNORECASE | re.DOTALL)
 _KNOWN_HOST_RE = re.compile(_KNOWN_HOSTS, re.IGNORECASE)

@@ -261,3 +261,21 @@ def test_a_baidu_extraction_code_written_after_the_link_is_kept(text: str,
     [link] = extract_links(text)
     assert link.kind is K.BAIDU_SHARE and link.detail == detail
     assert link.url == "https://pan.baidu.com/s/1AbCdEfGhIj"
+
+
+def test_artefact_hosts_written_without_a_scheme_are_found() -> None:
+    text = (f"模型下载：pan.baidu.com/s/1AbCdEfGhIj 提取码：x1y2；备用 drive.google.com/drive/folders/"
+            f"{FOLDER_ID} and www.dropbox.com/s/abc123/weights.zip?dl=0")
+    found = [(link.kind, link.url, link.detail) for link in extract_links(text)]
+    assert found == [
+        (K.BAIDU_SHARE, "https://pan.baidu.com/s/1AbCdEfGhIj", "pwd=x1y2"),
+        (K.DRIVE_FOLDER, DRIVE_FOLDER, None),
+        (K.DROPBOX_SHARE, "https://dropbox.com/s/abc123/weights.zip", "file"),
+    ]
+
+
+def test_http_artefact_host_links_are_upgraded_but_other_files_keep_their_scheme() -> None:
+    share = normalise_url("http://1drv.ms/u/s!AkLmNoPqRsTuVwXyZ")
+    assert share is not None and share.url == "https://1drv.ms/u/s!AkLmNoPqRsTuVwXyZ"
+    plain = normalise_url("http://lab.example.edu/ckpt/model.pth")
+    assert plain is not None and plain.url == "http://lab.example.edu/ckpt/model.pth"

@@ -259,6 +259,10 @@ class ArtefactHostSource(SingleLinkSource):
             elif status is not LinkStatus.OK:
                 gap = f"subfolder {prefix.rstrip('/')} could not be read ({status})"
                 continue
+            if not prefix and not reading.entries:
+                # An empty folder is rarely what a paper links; a page layout this reader does
+                # not know looks the same, and must not read as "nothing released".
+                gap = "no entries could be read from the folder page"
             for entry_kind, entry_id, name in reading.entries:
                 if entry_kind == "file":
                     files.append({"path": prefix + name, "size": None})

@@ -231,6 +231,15 @@ def test_a_drive_folder_walk_is_capped(fake_shares: FakeShares) -> None:
     assert "folder pages" in observation.facts["listing_gap"]
 
 
+def test_a_folder_page_without_entries_is_not_a_complete_empty_listing(
+        fake_shares: FakeShares) -> None:
+    fake_shares.add_folder("1DriveFolderOdd_abcdef", "<title>weights</title><div>new layout</div>")
+    observation = make_source(fake_shares).observe(drive("folder", "1DriveFolderOdd_abcdef"))
+    assert observation.status is LinkStatus.OK
+    assert observation.facts["file_names"] == []
+    assert observation.facts["listing_complete"] is False
+
+
 @pytest.mark.parametrize(("item_id", "status"), [("1DriveFolderGone_abcde", LinkStatus.MISSING),
                                                  ("1DriveFolderLogin_abcd", LinkStatus.PRIVATE)])
 def test_drive_folder_variants(fake_shares: FakeShares, item_id: str, status: LinkStatus) -> None:

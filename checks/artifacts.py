@@ -1,8 +1,11 @@
 """Find released artifacts (weights, data) anywhere among a paper's links, with their access.
 
 Shared by weights_released and data_released: each link kind that can hold files is read
-with the classification rules (file trees, release assets, deposits), and every place that
-holds files of the wanted role becomes a :class:`Release`.
+with the classification rules (file trees, release assets, deposits, files and shares on
+artefact hosts), and every place that holds files of the wanted role becomes a
+:class:`Release`. A file or share counts by its name or its folder's listing; one whose host
+lists nothing (a OneDrive or Dropbox folder) is named in the evidence but decides nothing, and
+a "file" link that answered an HTML page is not a file.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from checks.base import CriterionDefinition, Finding, LinkFacts, Outcome, PaperFacts
+from checks.classify import classify_assets
 from checks.common import (
     AVAILABLE,
     DEPOSIT_KINDS,
@@ -25,7 +29,7 @@ from checks.common import (
     tree_caveats,
 )
 from tracker.kernel import LinkStatus
-from tracker.links import LinkKind
+from tracker.links import ARTEFACT_HOST_KINDS, LinkKind
 
 Role = Literal["weights", "data"]
 Access = Literal["public", "gated", "view_only"]
@@ -65,15 +69,43 @@ def _access(link: LinkFacts) -> Access:
     return "public"
 
 
+HOST_KINDS: tuple[LinkKind, ...] = tuple(sorted(ARTEFACT_HOST_KINDS))
+_HOST_PLACE: dict[str, str] = {LinkKind.DIRECT_FILE: "download", LinkKind.FIGSHARE_ITEM: "deposit files"}
+
+
 def _candidate_kinds(role: Role) -> tuple[LinkKind, ...]:
     if role == "weights":
         return (LinkKind.HF_MODEL, LinkKind.HF_SPACE, LinkKind.HF_DATASET,
-                LinkKind.GITHUB_REPO, *DEPOSIT_KINDS)
-    return (LinkKind.HF_DATASET, LinkKind.GITHUB_REPO, *DEPOSIT_KINDS)
+                LinkKind.GITHUB_REPO, *DEPOSIT_KINDS, *HOST_KINDS)
+    return (LinkKind.HF_DATASET, LinkKind.GITHUB_REPO, *DEPOSIT_KINDS, *HOST_KINDS)
+
+
+def _answered_a_page(link: LinkFacts) -> bool:
+    """A direct-file link that answered HTML (a landing page, a soft 404) holds no file."""
+    content_type = str(link.facts.get("content_type") or "")
+    return link.kind is LinkKind.DIRECT_FILE and content_type in ("text/html",
+                                                                  "application/xhtml+xml")
+
+
+def _host_files(link: LinkFacts, role: Role) -> tuple[str, ...]:
+    """Paths of ``role`` on an artefact host: by the file rules, or by name as an asset."""
+    entries = file_entries(link) or []
+    files = inventory(link)
+    by_path = set((files.weight_files if role == "weights" else files.data_files)
+                  if files else ())
+    names = [{"name": e["path"].rsplit("/", 1)[-1], "size": e.get("size")} for e in entries]
+    assets = classify_assets(names)
+    by_name = set(assets.weight_assets if role == "weights" else assets.data_assets)
+    return tuple(e["path"] for e in entries
+                 if e["path"] in by_path or e["path"].rsplit("/", 1)[-1] in by_name)
 
 
 def _places(link: LinkFacts, role: Role) -> list[tuple[str, tuple[str, ...]]]:
     """(where, paths) pairs of files of ``role`` held by one available link."""
+    if link.kind in ARTEFACT_HOST_KINDS:
+        if _answered_a_page(link):
+            return []
+        return [(_HOST_PLACE.get(link.kind, "shared files"), _host_files(link, role))]
     places: list[tuple[str, tuple[str, ...]]] = []
     files = inventory(link)
     if files is not None:
@@ -100,6 +132,11 @@ def find_releases(paper: PaperFacts, role: Role) -> Search:
             search.looked_at.append(f"{link.url}: {link.status}")
             continue
         places = _places(link, role)
+        if link.kind in ARTEFACT_HOST_KINDS and (inventory(link) is None
+                                                 or _answered_a_page(link)):
+            # Re-observing will not list an unlisted share: said, never waited for.
+            search.looked_at.append(f"{link.url}: {_unlisted(link)}")
+            continue
         if inventory(link) is None:
             search.unknown.append(link)  # reachable, but its file list was not recorded
         found = False
@@ -117,6 +154,14 @@ def find_releases(paper: PaperFacts, role: Role) -> Search:
                 search.unknown.append(link)
                 search.looked_at.extend(tree_caveats(link))
     return search
+
+
+def _unlisted(link: LinkFacts) -> str:
+    if _answered_a_page(link):
+        return "answered an HTML page, not a file"
+    name = link.facts.get("name") or link.facts.get("title")
+    named = f" ({name})" if name else ""
+    return f"{link.status}{named}, but the host does not list what it holds"
 
 
 VIEW_ONLY_SCORE = 0.5

@@ -92,6 +92,22 @@ class ZenodoSettings:
 
 
 @dataclass
+class ArtefactHostsSettings:
+    """Direct file links and shares on Drive, OneDrive / SharePoint, Dropbox, Baidu Pan, figshare.
+
+    An empty `*_url` asks the link's own host; a base URL asks it instead (path and query
+    kept), for mirrors and tests.
+    """
+
+    figshare_api_url: str = "https://api.figshare.com/v2"
+    min_interval: float = 1.0
+    drive_url: str = ""
+    onedrive_url: str = ""
+    dropbox_url: str = ""
+    baidu_url: str = ""
+
+
+@dataclass
 class ImportSettings:
     """Limits on input files."""
 
@@ -163,6 +179,7 @@ class Settings:
     osf: OsfSettings = field(default_factory=OsfSettings)
     arxiv: ArxivSettings = field(default_factory=ArxivSettings)
     zenodo: ZenodoSettings = field(default_factory=ZenodoSettings)
+    artefact_hosts: ArtefactHostsSettings = field(default_factory=ArtefactHostsSettings)
     import_: ImportSettings = field(default_factory=ImportSettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
     discovery: DiscoverySettings = field(default_factory=DiscoverySettings)
@@ -186,6 +203,7 @@ ENV_VARIABLES: dict[str, tuple[str, str]] = {
     "OSF_API_URL": ("osf", "api_url"),
     "ARXIV_API_URL": ("arxiv", "api_url"),
     "ZENODO_API_URL": ("zenodo", "api_url"),
+    "FIGSHARE_API_URL": ("artefact_hosts", "figshare_api_url"),
 }
 DEFAULT_CONFIG_NAME = "reprotrack.toml"
 

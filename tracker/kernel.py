@@ -342,6 +342,7 @@ _READERS = {
     "hf_space": _hub,
     "osf_node": _deposit,
     "zenodo_record": _deposit,
+    "figshare_item": _deposit,
 }
 
 

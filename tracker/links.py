@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from urllib.parse import parse_qsl
 
+from tracker import link_hosts
 from tracker.identifiers import parse_arxiv_id, parse_doi
 
 
@@ -24,6 +25,21 @@ class LinkKind(StrEnum):
     ARXIV = "arxiv"
     DOI = "doi"
     WEB = "web"
+    # Artefact hosts and direct files (tracker.link_hosts says which URL shapes each takes).
+    DRIVE_FILE = link_hosts.DRIVE_FILE
+    DRIVE_FOLDER = link_hosts.DRIVE_FOLDER
+    ONEDRIVE_SHARE = link_hosts.ONEDRIVE_SHARE
+    DROPBOX_SHARE = link_hosts.DROPBOX_SHARE
+    BAIDU_SHARE = link_hosts.BAIDU_SHARE
+    FIGSHARE_ITEM = link_hosts.FIGSHARE_ITEM
+    DIRECT_FILE = link_hosts.DIRECT_FILE
+
+
+# The kinds that name an artefact host's share or a downloadable file.
+ARTEFACT_HOST_KINDS: frozenset[LinkKind] = frozenset({
+    LinkKind.DRIVE_FILE, LinkKind.DRIVE_FOLDER, LinkKind.ONEDRIVE_SHARE, LinkKind.DROPBOX_SHARE,
+    LinkKind.BAIDU_SHARE, LinkKind.FIGSHARE_ITEM, LinkKind.DIRECT_FILE,
+})
 
 
 @dataclass(frozen=True)
@@ -41,7 +57,11 @@ class NormalisedLink:
 
 _KNOWN_HOSTS = (
     r"(?:gist\.github\.com|github\.com|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.github\.io"
-    r"|huggingface\.co|hf\.co|osf\.io|zenodo\.org|(?:export\.)?arxiv\.org|(?:dx\.)?doi\.org)"
+    r"|huggingface\.co|hf\.co|osf\.io|zenodo\.org|(?:export\.)?arxiv\.org|(?:dx\.)?doi\.org"
+    # artefact hosts (https only, and often written without a scheme)
+    r"|drive\.google\.com|docs\.google\.com|1drv\.ms|onedrive\.live\.com"
+    r"|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.sharepoint\.com|dropbox\.com|pan\.baidu\.com"
+    r"|figshare\.com)"
 )
 _SCHEME_RE = re.compile(r"(https?)://([^/?#]*)(.*)", re.IGNORECASE | re.DOTALL)
 _KNOWN_HOST_RE = re.compile(_KNOWN_HOSTS, re.IGNORECASE)
@@ -122,6 +142,7 @@ _REPO_NAME_RE = re.compile(r"[A-Za-z0-9_.-]*[A-Za-z0-9_-]")
 _OSF_GUID_RE = re.compile(r"[A-Za-z0-9]{5}")
 _OSF_KEY_RE = re.compile(r"[A-Za-z0-9]+")
 _ZENODO_DOI_RE = re.compile(r"10\.5281/zenodo\.([0-9]+)")
+_FIGSHARE_DOI_RE = re.compile(r"10\.6084/m9\.figshare\.([0-9]+)(?:\.v([0-9]+))?", re.IGNORECASE)
 _DIGITS_RE = re.compile(r"[0-9]+")
 
 _GITHUB_RESERVED = frozenset(
@@ -247,7 +268,14 @@ def _doi(doi_text: str) -> NormalisedLink | None:
         return _arxiv(arxiv_id)
     if m := _ZENODO_DOI_RE.fullmatch(doi):
         return _zenodo(m.group(1))
+    if m := _FIGSHARE_DOI_RE.fullmatch(doi):
+        return _host_link(link_hosts.figshare_item(m.group(1), m.group(2)))
     return NormalisedLink(f"https://doi.org/{doi}", LinkKind.DOI, "doi.org", doi)
+
+
+def _host_link(match: link_hosts.HostMatch) -> NormalisedLink:
+    return NormalisedLink(match.url, LinkKind(match.kind), match.host, match.target,
+                          match.detail, access_key=match.access_key)
 
 
 def _classify(host: str, path: str, query: str) -> NormalisedLink | None:
@@ -263,6 +291,8 @@ def _classify(host: str, path: str, query: str) -> NormalisedLink | None:
     if host == "osf.io":
         return _osf(parts, query.lstrip("?"))
     if host == "zenodo.org":
+        if parts[:2] == ["api", "records"]:  # the API's file links name the record too
+            parts = parts[1:]
         is_record = len(parts) >= 2 and parts[0] in ("record", "records")
         if is_record and _DIGITS_RE.fullmatch(parts[1]):
             return _zenodo(parts[1], _detail(parts[2:]))
@@ -280,8 +310,10 @@ def _classify(host: str, path: str, query: str) -> NormalisedLink | None:
 def normalise_url(raw: str) -> NormalisedLink | None:
     """Clean, canonicalise and classify one URL; None when it is not an http(s) URL.
 
-    Deep links are reduced to the repository/record level with the rest kept in `detail`;
-    unrecognised hosts become `LinkKind.WEB` with the cleaned URL minus its fragment.
+    Deep links are reduced to the repository/record level with the rest kept in `detail`
+    (a Zenodo record's file stays the record, `detail` "files/<name>"); shares on artefact
+    hosts and direct file links get their own kinds (tracker.link_hosts); unrecognised hosts
+    become `LinkKind.WEB` with the cleaned URL minus its fragment.
     """
     s = clean_url(raw)
     # Dropping the fragment can expose new trailing punctuation, hence the loop.
@@ -300,6 +332,10 @@ def normalise_url(raw: str) -> NormalisedLink | None:
     if "." not in host and not host.startswith("localhost"):
         return None
     link = _classify(host, path, query)
+    if link is None or link.kind is LinkKind.PROJECT_PAGE:
+        # A share on a file host, or a file served from any site (a project page included).
+        match = link_hosts.classify_artefact_host(s, host, path, query)
+        link = _host_link(match) if match is not None else link
     # A canonical form must itself be clean, or it would not survive a second pass.
     if link is not None and clean_url(link.url) == link.url:
         return link
@@ -315,16 +351,35 @@ _CANDIDATE_RE = re.compile(
 )
 
 
+# "提取码: x1y2", "密码：x1y2", "(code: x1y2)" right after a Baidu link: its extraction code.
+_BAIDU_CODE_RE = re.compile(
+    r"[^\S\n]*[(（\[]?[^\S\n]*(?:提取码|密码|code|pwd|password)[^\S\n]*[:：=]?[^\S\n]*"
+    r"([A-Za-z0-9]{4})(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+
+
+def _with_baidu_code(link: NormalisedLink, text: str, end: int) -> NormalisedLink:
+    """A Baidu share without a code in its URL takes the one written right after it."""
+    if link.kind is not LinkKind.BAIDU_SHARE or link.detail:
+        return link
+    found = _BAIDU_CODE_RE.match(text, end)
+    return replace(link, detail=f"pwd={found.group(1)}") if found else link
+
+
 def extract_links(text: str) -> list[NormalisedLink]:
     """Return every URL in free text, normalised, in order of first appearance.
 
     Finds `http(s)://` URLs and bare known hosts (`github.com/o/r`, `huggingface.co/...`,
-    `www.example.org/...`); duplicates by canonical URL are dropped.
+    `www.example.org/...`); duplicates by canonical URL are dropped. A Baidu Pan link
+    followed by its extraction code ("提取码: x1y2") keeps the code as its detail.
     """
     seen: set[str] = set()
     links: list[NormalisedLink] = []
     for m in _CANDIDATE_RE.finditer(text):
         link = normalise_url(m.group(0))
+        if link is not None:
+            link = _with_baidu_code(link, text, m.end())
         if link is not None and link.url not in seen:
             seen.add(link.url)
             links.append(link)

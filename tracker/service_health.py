@@ -7,8 +7,9 @@ conclusive observations, so the outage never reads as links dying nor its end as
 
 The rule: an API service (GitHub, the Hub, OSF, Zenodo, arXiv) is *unhealthy* when at least
 DEGRADED_SHARE of its observations in the audit were inconclusive (rate limited, error). The
-``web`` service is exempt: it is not one service but every other host on the internet, and a
-dead domain's DNS failure is that link's rot, not an outage.
+``web`` and ``artefact_hosts`` services are exempt: they are not one service but every other
+host on the internet (file hosts, share sites), and a dead domain's DNS failure is that link's
+rot, not an outage.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from tracker.kernel import INCONCLUSIVE, LinkStatus
 
 DEGRADED_SHARE = 0.10
-PER_HOST_SERVICES = frozenset({"web"})
+PER_HOST_SERVICES = frozenset({"web", "artefact_hosts"})
 
 
 def service_health(

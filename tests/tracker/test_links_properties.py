@@ -14,6 +14,12 @@ FRAGMENTS = [
     "x.github.io/", "example.org", "o/", "r", ".git", "/tree/main/", "(", ")", "[", "]", "{",
     "}", ".", ",", ";", ":", "!", "?", "'", '"', "<", ">", "{GitHub}", "\\url{", "\\", "#",
     "?view_only=", "abc123", "e25mu", "&", "=", "%29", " ", "\n", "-", "_", "é", "\u3002",
+    # artefact hosts and direct files
+    "drive.google.com/", "docs.google.com/", "file/d/", "1AbCdEfGhIjKlMnOp", "/view",
+    "drive/folders/", "open?id=", "uc?id=", "resourcekey=", "1drv.ms/", "u/s!", "f/",
+    "x.sharepoint.com/", ":u:/g/", ":f:/s/", "dropbox.com/", "scl/fi/", "s/", "sh/",
+    "?rlkey=", "dl=0", "pan.baidu.com/", "share/init?surl=", "pwd=", "figshare.com/",
+    "articles/", "12345678", "10.6084/m9.figshare.", ".v2", "model.pth", ".tar.gz", ".csv",
 ]
 
 url_ish = st.lists(st.sampled_from(FRAGMENTS), max_size=14).map("".join)

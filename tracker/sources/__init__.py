@@ -7,7 +7,7 @@ construct it in `build_sources`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.sources.base import RequestLedger, Source
 from tracker.sources.policy import HttpPolicy, Interrupt
@@ -52,6 +52,18 @@ def service_endpoints(settings: Settings) -> list[str]:
             settings.arxiv.api_url, settings.zenodo.api_url]
 
 
+def _artefact_hosts(settings: Settings, common: dict[str, Any]) -> Source:
+    from tracker.sources.artefact_hosts import ArtefactHostSource
+
+    hosts = settings.artefact_hosts
+    endpoints = {"drive": hosts.drive_url, "onedrive": hosts.onedrive_url,
+                 "dropbox": hosts.dropbox_url, "baidu": hosts.baidu_url}
+    return ArtefactHostSource(endpoints=endpoints, figshare_api_url=hosts.figshare_api_url,
+                              min_interval=hosts.min_interval,
+                              allow_private=settings.network.allow_private,
+                              trusted_endpoints=service_endpoints(settings), **common)
+
+
 def build_sources(settings: Settings, ledger: RequestLedger | None = None) -> SourceSet:
     """Every source, configured from the settings (endpoints, tokens, the HTTP policy)."""
     from tracker.sources.github import GitHubSource
@@ -82,5 +94,6 @@ def build_sources(settings: Settings, ledger: RequestLedger | None = None) -> So
             trusted_endpoints=service_endpoints(settings),
             **common,
         ),
+        _artefact_hosts(settings, common),
     ]
     return SourceSet({source.service: source for source in sources}, ledger, interrupt)

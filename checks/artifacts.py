@@ -134,6 +134,10 @@ def find_releases(paper: PaperFacts, role: Role) -> Search:
         places = _places(link, role)
         if link.kind in ARTEFACT_HOST_KINDS and (inventory(link) is None
                                                  or _answered_a_page(link)):
+            said = None if _answered_a_page(link) else _said_by_context(paper, link, role)
+            if said is not None:  # the authors' README or page says what the share holds
+                search.releases.append(Release(link, (said,), _access(link), "share"))
+                continue
             # Re-observing will not list an unlisted share: said, never waited for.
             search.looked_at.append(f"{link.url}: {_unlisted(link)}")
             continue
@@ -154,6 +158,17 @@ def find_releases(paper: PaperFacts, role: Role) -> Search:
                 search.unknown.append(link)
                 search.looked_at.extend(tree_caveats(link))
     return search
+
+
+def _said_by_context(paper: PaperFacts, link: LinkFacts, role: Role) -> str | None:
+    """How the paper's README or page describes an unlisted share holding ``role``, if it
+    does so with high confidence (checks.artefact_context)."""
+    from checks.artefact_context import judged_in_context  # avoids an import cycle
+
+    judged = judged_in_context(paper, link)
+    if judged is None or not judged.counts or str(judged.role) != role:
+        return None
+    return f"{role} by the README or page ({'; '.join(judged.evidence)})"
 
 
 def _unlisted(link: LinkFacts) -> str:

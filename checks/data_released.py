@@ -14,8 +14,11 @@ DEFINITION = CriterionDefinition(
     motivation="Results cannot be reproduced on other data; a dataset announced but not "
                "deposited cannot be checked or reused.",
     how="Every link of the paper that can hold data is searched: Hugging Face dataset "
-        "repositories (every file read as data), OSF and Zenodo deposits, GitHub release "
-        "assets and file trees. Files count as data by the file rules (.csv, .jsonl, "
+        "repositories (every file read as data), OSF, Zenodo and figshare deposits, GitHub "
+        "release assets and file trees, direct downloads, and Google Drive / OneDrive / "
+        "Dropbox / Baidu shares (a share whose host lists nothing counts when the README or "
+        "page around it says it holds data, and never when it says the paper uses someone "
+        "else's data). Files count as data by the file rules (.csv, .jsonl, "
         ".parquet, .h5 ..., archives named for data, anything under a data folder); a "
         "deposit that only holds a source-code snapshot does not count. Gated files count "
         "as released, and the evidence says gated. The outcome is never not_applicable: "

@@ -15,7 +15,11 @@ DEFINITION = CriterionDefinition(
                "let anyone rerun the evaluation, and they are the fourth item of the ML Code "
                "Completeness Checklist.",
     how="Every link of the paper that can hold files is searched: Hugging Face repositories' "
-        "files, GitHub release assets and file trees, OSF and Zenodo deposits. Files are "
+        "files, GitHub release assets and file trees, OSF, Zenodo and figshare deposits, "
+        "direct downloads, and Google Drive / OneDrive / Dropbox / Baidu shares (found in the "
+        "text, on the paper page, or in the README and project page, where a link counts when "
+        "the attribution rules say this paper released it). A share whose host lists nothing "
+        "counts when the README or page around it says it holds weights. Files are "
         "classified as weights by the file rules (.safetensors, .ckpt, .pth, .gguf, .onnx ... "
         "and .bin/.h5/.pkl with a model-like name or in a weights folder). Gated files "
         "(accepted terms or approval needed) count as released, and the evidence says gated. "

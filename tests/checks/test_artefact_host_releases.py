@@ -163,3 +163,34 @@ def test_observed_artefacts_count_for_the_release_criteria(
     link = observe(fake_shares, raw.format(base=fake_shares.url))
     assert check_weights_released(paper(link)).outcome is weights
     assert check_data_released(paper(link)).outcome is data
+
+
+# ---- an unlisted share counts when the authors' README says what it holds -----------------
+
+from pathlib import Path  # noqa: E402
+
+from paper_examples import github, paper  # noqa: E402
+
+MODEL_ZOO = (Path(__file__).parents[1] / "fixtures" / "readmes" / "model_zoo.md").read_text()
+
+
+def test_an_unlisted_share_counts_by_its_model_zoo_row() -> None:
+    from checks.weights_released import check_weights_released
+
+    share = LinkFacts(url="https://pan.baidu.com/s/1qWeRtY", kind="baidu_share",
+                      provenance="readme", status="ok", facts={"facts_version": 2})
+    finding = check_weights_released(paper(github(readme=MODEL_ZOO), share))
+
+    assert finding.outcome is Outcome.PASS
+    assert any("by the README" in line for line in finding.evidence)
+
+
+def test_an_unlisted_share_the_readme_uses_as_an_input_does_not_count() -> None:
+    from checks.data_released import check_data_released
+
+    readme = "# M\n\nWe train on the [corpus](https://www.dropbox.com/sh/abc/xyz?dl=0).\n"
+    share = LinkFacts(url="https://www.dropbox.com/sh/abc/xyz?dl=0", kind="dropbox_share",
+                      provenance="readme", status="ok", facts={"facts_version": 2})
+    finding = check_data_released(paper(github(readme=readme), share))
+
+    assert finding.outcome is not Outcome.PASS

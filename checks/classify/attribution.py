@@ -30,6 +30,8 @@ Attribution.
   "Download", "Dataset", "Release", or wording such as "our model", "we release"). Set-up
   sections ("Data preparation", "Installation", "Requirements") are no release context: they
   list what the paper uses.
+- Released, high confidence: a deposit (OSF, Zenodo, figshare: no owner to compare) that
+  the paper's own README or page links, with no third-party cue.
 - Released, medium confidence: an artefact link with neither cue (shown as a candidate,
   counted only once confirmed); a Hub repository of another owner in a release context.
 - Low confidence: badges of services, and links whose role is other.
@@ -113,6 +115,8 @@ SETUP_SECTIONS = re.compile(r"\b(prepar(e|ation|ing)|pre-?process\w*|install\w*|
 FOREIGN_SECTIONS = re.compile(r"\b(acknowledg(e)?ments?|related (work|projects?)|references?"
                               r"|citations?|cite|credits?|thanks|bibtex)\b", re.IGNORECASE)
 BADGE_HOSTS = ("img.shields.io", "badge.fury.io", "colab.research.google.com")
+# Deposits have no account to compare with the authors': linked from their text, they count.
+OWNERLESS = frozenset({"osf_node", "zenodo_record", "figshare_item"})
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,11 @@ def judge_link(
     if third_party:
         evidence.append(f"the text uses it: {third_party.group(0)!r}")
         return ArtefactJudgement(url, role, Attribution.THIRD_PARTY, Confidence.HIGH,
+                                 tuple(evidence))
+    if role in (Role.WEIGHTS, Role.DATA) and link is not None and str(link.kind) in OWNERLESS:
+        # A deposit has no owner to compare; the authors' own text links it as theirs.
+        evidence.append("a deposit the paper's own README or page links")
+        return ArtefactJudgement(url, role, Attribution.RELEASED, Confidence.HIGH,
                                  tuple(evidence))
     if role in (Role.WEIGHTS, Role.DATA):
         hub_of_another = link is not None and link.kind in (LinkKind.HF_MODEL,

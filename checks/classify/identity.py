@@ -8,7 +8,8 @@ a repository betrays itself by two facts together:
   day of that month, so a repository made the same month is still examined), and
 - its README, description, topics and homepage name neither the paper's arXiv id, nor its
   title, nor its project name (the part of the title before a colon), nor most of the
-  title's distinctive words.
+  title's distinctive words, nor the repository itself (a README headed "# bigBatch" in
+  the cited `bigBatch` presents the project the paper cites: minimal READMEs are common).
 
 Only then is it *suspect*. A repository created before the paper, or one that names the
 paper, is taken as the paper's. Without an arXiv id (no date) or with no text to read
@@ -76,6 +77,18 @@ def names_the_paper(text: str, title: str, arxiv_id: str) -> str | None:
     return None
 
 
+def _names_itself(text: str, full_name: str | None) -> bool:
+    """Whether the text names the repository (its name, in any spelling of its words)."""
+    name = (full_name or "").rpartition("/")[2]
+    if len(name) < 3:
+        return False
+    if name.lower() in text.lower():
+        return True
+    words = _words(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name))
+    haystack = " " + " ".join(_words(text)) + " "
+    return bool(words) and f" {' '.join(words)} " in haystack
+
+
 def identity_doubt(repo: CodeRepositoryFacts, title: str, arxiv_id: str) -> str | None:
     """Why the repository looks like somebody else's (see the module docstring), or None."""
     month, created = paper_month(arxiv_id), _created(repo)
@@ -87,7 +100,7 @@ def identity_doubt(repo: CodeRepositoryFacts, title: str, arxiv_id: str) -> str 
     text = "\n".join(part for part in (
         readme.text if readme is not None else None, repo.description, repo.homepage,
         " ".join(repo.topics)) if part)
-    if names_the_paper(text, title, arxiv_id):
+    if names_the_paper(text, title, arxiv_id) or _names_itself(text, repo.full_name):
         return None
     return (f"created {created:%Y-%m-%d}, after the paper's first version "
             f"({month:%Y-%m}), and its README, description and topics name neither its "

@@ -449,6 +449,23 @@ def _repository_step(
             _store_matches(engine, paper_id, Identification(matches=[match]), settings, summary)
 
 
+def _promote(session: Session, paper_id: int, proposal: Proposal) -> bool:
+    """Promote a candidate to active when stronger evidence arrives: the authors' README or
+    page links it as their release (a Hub entry only tagged with the paper's arXiv id stays
+    a candidate until then). Links a user removed are never touched."""
+    if proposal.state != LinkState.ACTIVE or proposal.provenance not in ("readme",
+                                                                         "project-page"):
+        return False
+    row = session.exec(select(Link).where(Link.paper_id == paper_id,
+                                          Link.url == proposal.link.url)).first()
+    if row is None or row.state != LinkState.CANDIDATE:
+        return False
+    row.state, row.provenance, row.confidence = (LinkState.ACTIVE, proposal.provenance,
+                                                 proposal.confidence)
+    session.add(row)
+    return True
+
+
 def _write(
     engine: Engine, paper_id: int, proposals: list[Proposal], settings: DiscoverySettings,
     summary: DiscoverySummary,
@@ -473,6 +490,8 @@ def _write(
                               confidence=proposal.confidence, state=proposal.state)
             session.flush()
             if not added:
+                if _promote(session, paper_id, proposal):
+                    summary.links_added[proposal.provenance] += 1
                 continue
             if proposal.state == LinkState.CANDIDATE:
                 budget -= 1

@@ -22,6 +22,7 @@ import socket
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,10 +30,10 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from tracker.audit_plan import DEFAULT_INTERVAL, plan_audit
-from tracker.checking import score_and_store
+from tracker.checking import score_papers
 from tracker.errors import InputError
 from tracker.facts import DEFAULT_LAST_KNOWN_DAYS
 from tracker.observing import DEFAULT_CONCURRENCY_PER_SERVICE, observe_links
@@ -42,8 +43,9 @@ from tracker.sources.base import Observation
 from tracker.store import audits as store
 from tracker.store.engine import transaction
 from tracker.store.models import Audit, Link, Paper
-from tracker.store.observations import as_observation, record_observation
-from tracker.store.papers import links_of
+from tracker.store.observations import as_observation
+from tracker.store.papers import links_of, papers_by_id
+from tracker.store.writer import StoreWriter
 
 if TYPE_CHECKING:
     from tracker.discovery import Discovery
@@ -82,6 +84,16 @@ class AuditProgress:
 
 
 ProgressCallback = Callable[[AuditProgress], None]
+
+
+@dataclass
+class _Chunk:
+    """A chunk whose links are observed: the papers still to score, with their links."""
+
+    papers: list[tuple[Paper, list[Link]]]
+    # (links checked, errors, requests) once the chunk was observed: what its progress line
+    # shows, though the next chunk is observed by the time the line is written
+    observed: tuple[int, int, dict[str, int]] | None = None
 
 
 def run_audit(
@@ -192,18 +204,44 @@ class _AuditRun:
         self._live_links = 0
         self._lock = threading.Lock()
         self.last_known_days = DEFAULT_LAST_KNOWN_DAYS
+        self.writer: StoreWriter | None = None  # while work() runs
 
     # -- the work ------------------------------------------------------------------------
     def work(self) -> None:
-        """Every chunk of the plan, in order."""
-        self._report(chunk_done=False)
-        for start in range(0, len(self.plan), self.chunk_size):
-            self.check_stop()
-            self._chunk(self.plan[start:start + self.chunk_size])
-            self._save_progress()
-            self._report(chunk_done=True)
+        """Every chunk of the plan, in order; a chunk is scored while the next is observed.
 
-    def _chunk(self, paper_ids: list[int]) -> None:
+        One `StoreWriter` commits every observation and scorecard of the run. After a chunk's
+        links are observed, its observations are flushed (committed) and its papers are
+        scored in a thread of their own while the main thread observes the next chunk; the
+        chunk's progress is recorded once its scorecards are committed. An interruption
+        waits for the chunk being scored, and what was handed to the writer is committed.
+        """
+        self._report(chunk_done=False)
+        scoring: tuple[Future[None], _Chunk] | None = None
+        with StoreWriter(self.engine) as writer, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="score") as scorer:
+            self.writer = writer
+            try:
+                for start in range(0, len(self.plan), self.chunk_size):
+                    self.check_stop()
+                    chunk = self._observe_chunk(self.plan[start:start + self.chunk_size])
+                    writer.flush()
+                    chunk.observed = self._observed_figures()
+                    if scoring is not None:
+                        self._chunk_scored(*scoring)
+                        scoring = None
+                    scoring = (scorer.submit(self._score_chunk, chunk), chunk)
+                if scoring is not None:
+                    self._chunk_scored(*scoring)
+                    scoring = None
+            finally:
+                if scoring is not None:  # interrupted: let the chunk being scored finish
+                    wait([scoring[0]])
+                self.writer = None
+
+    def _observe_chunk(self, paper_ids: list[int]) -> _Chunk:
+        """Discover (when on) and observe the chunk's links not yet observed in this audit."""
+        assert self.writer is not None
         if self.discovery is not None:
             # What discovery fetches (pages, READMEs) is stored in this audit, so the
             # observed-in-this-audit filter below does not fetch it again.
@@ -215,8 +253,7 @@ class _AuditRun:
             self.check_stop()
             self._report(chunk_done=False)
         with Session(self.engine) as session:
-            query = select(Paper).where(col(Paper.id).in_(paper_ids))
-            papers: dict[int, Paper] = {p.id: p for p in session.exec(query) if p.id is not None}
+            papers = papers_by_id(session, paper_ids)
             links = links_of(session, list(papers))
             every_link = [link for paper_links in links.values() for link in paper_links]
             link_ids = [link.id for link in every_link if link.id is not None]
@@ -225,21 +262,38 @@ class _AuditRun:
             earlier = store.observations_by_url(session, self.audit_id, [l.url for l in pending])
             scored = store.scored_paper_ids(session, self.audit_id, list(papers))
         self.vanished += len(set(paper_ids) - set(papers))
-        observed = self._copy_earlier(pending, {u: as_observation(r) for u, r in earlier.items()})
-        observed |= observe_links(
+        self._copy_earlier(pending, {u: as_observation(r) for u, r in earlier.items()})
+        observe_links(
             self.engine, self.sources, [l for l in pending if l.url not in earlier],
             on_observation=self._on_link, audit_id=self.audit_id,
             concurrency_per_service=self.concurrency, should_stop=self.stop.is_set,
+            writer=self.writer,
         )
-        for paper_id in dict.fromkeys(paper_ids):
-            self.check_stop()
-            paper = papers.get(paper_id)
-            if paper is None or paper_id in scored:
-                continue
-            paper_links = links[paper_id]
-            mine = {l.id: observed[l.id] for l in paper_links if l.id in observed}
-            score_and_store(self.engine, paper, paper_links, mine, self.weights,
-                            audit_id=self.audit_id, last_known_days=self.last_known_days)
+        to_score = [(papers[paper_id], links[paper_id]) for paper_id in dict.fromkeys(paper_ids)
+                    if paper_id in papers and paper_id not in scored]
+        return _Chunk(to_score)
+
+    def _score_chunk(self, chunk: _Chunk) -> None:
+        """Score the chunk's papers (in the scoring thread) and hand the scorecards over."""
+        assert self.writer is not None
+        if chunk.papers:
+            score_papers(self.engine, chunk.papers, self.weights, self.writer,
+                         audit_id=self.audit_id, last_known_days=self.last_known_days)
+
+    def _chunk_scored(self, scoring: Future[None], chunk: _Chunk) -> None:
+        """Once a chunk's scoring is done and committed: record and report the progress."""
+        assert self.writer is not None
+        scoring.result()
+        self.writer.flush()
+        self._save_progress()
+        self._report(chunk_done=True, observed=chunk.observed)
+
+    def _observed_figures(self) -> tuple[int, int, dict[str, int]]:
+        """Links checked, errors and requests so far (all observations committed)."""
+        with Session(self.engine) as session:
+            counts = store.observation_status_counts(session, self.audit_id)
+        errors = sum(counts.get(status, 0) for status in store.ERROR_STATUSES)
+        return sum(counts.values()), errors, self._request_figures()[0]
 
     def check_stop(self) -> None:
         """Raise the interruption that was requested, at a point where none is half-done."""
@@ -253,17 +307,13 @@ class _AuditRun:
         self, pending: list[Link], earlier: dict[str, Observation]
     ) -> dict[int, Observation]:
         """Links whose URL this audit already observed (another paper cites it) reuse that look."""
+        assert self.writer is not None
         copied: dict[int, Observation] = {}
-        reused = [link for link in pending if link.url in earlier and link.id is not None]
-        if not reused:
-            return copied
-        with transaction(self.engine) as session:
-            for link in reused:
-                assert link.id is not None
-                record_observation(session, link.id, earlier[link.url], audit_id=self.audit_id)
+        for link in pending:
+            if link.url in earlier and link.id is not None:
+                self.writer.observation([link.id], earlier[link.url], audit_id=self.audit_id)
                 copied[link.id] = earlier[link.url]
-        for link in reused:
-            self._on_link(link, earlier[link.url])
+                self._on_link(link, earlier[link.url])
         return copied
 
     def _on_link(self, _link: Link, _observation: Observation) -> None:
@@ -306,15 +356,21 @@ class _AuditRun:
             self.papers_done, self.links_checked, self.errors = papers_done, links_checked, errors
             self._live_links = 0
 
-    def _report(self, *, chunk_done: bool, stage: str = "checking") -> None:
+    def _report(
+        self, *, chunk_done: bool, stage: str = "checking",
+        observed: tuple[int, int, dict[str, int]] | None = None,
+    ) -> None:
         if self.progress is None:
             return
         with self._lock:
             links = self.links_checked + self._live_links
             done, errors = self.papers_done, self.errors
+        requests = self._request_figures()[0]
+        if observed is not None:
+            links, errors, requests = observed
         self.progress(AuditProgress(
             audit_id=self.audit_id, papers_total=len(self.plan), papers_done=done,
-            links_checked=links, errors=errors, requests=self._request_figures()[0],
+            links_checked=links, errors=errors, requests=requests,
             chunk_done=chunk_done, stage=stage,
         ))
 

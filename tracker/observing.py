@@ -1,4 +1,9 @@
-"""Observe links through their sources and append what was seen to the history."""
+"""Observe links through their sources and append what was seen to the history.
+
+`observe_links` is the one observe-and-record path: audits, `check` and discovery all go
+through it. Workers (one per shard of a service's links) hand each observation to a
+`StoreWriter`, whose single thread commits them in batches.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,9 @@ from sqlmodel import Session
 
 from tracker.sources import SourceSet
 from tracker.sources.base import Observation, Source
-from tracker.store.engine import transaction
 from tracker.store.models import Link
-from tracker.store.observations import as_observation, latest_observations, record_observation
+from tracker.store.observations import as_observation, latest_observations
+from tracker.store.writer import StoreWriter
 
 ObservationCallback = Callable[[Link, Observation], None]
 
@@ -51,8 +56,12 @@ def observe_links(
     audit_id: int | None = None,
     concurrency_per_service: int = DEFAULT_CONCURRENCY_PER_SERVICE,
     should_stop: Callable[[], bool] | None = None,
+    writer: StoreWriter | None = None,
 ) -> dict[int, Observation]:
     """Observe every link that has a source, storing each observation as soon as it comes.
+
+    Observations go through `writer` (the audit's, flushed by the audit) or, without one, a
+    writer of this call's own, flushed and closed before it returns.
 
     Links sharing a URL (the same repository cited by two papers) are fetched once. Each
     service's links are split into up to `concurrency_per_service` shards (fewer for services
@@ -78,7 +87,7 @@ def observe_links(
     results: dict[int, Observation] = {}
     stop = threading.Event()
 
-    def run_shard(service: str, group: list[Link]) -> None:
+    def run_shard(store: StoreWriter, service: str, group: list[Link]) -> None:
         source = sources.by_service[service]
         previous = {
             link.url: as_observation(previous_rows[link.id])
@@ -86,10 +95,8 @@ def observe_links(
             if link.id in previous_rows
         }
         for link, observation in source.observe_many(group, previous):
-            with transaction(engine) as session:
-                for same in by_url[link.url]:
-                    assert same.id is not None
-                    record_observation(session, same.id, observation, audit_id=audit_id)
+            same_ids = [same.id for same in by_url[link.url] if same.id is not None]
+            store.observation(same_ids, observation, audit_id=audit_id)
             for same in by_url[link.url]:
                 assert same.id is not None
                 results[same.id] = observation
@@ -106,10 +113,25 @@ def observe_links(
         shards += [(service, part) for part in shard(group, concurrency, min_size)]
     if not shards:
         return results
+    if writer is None:
+        with StoreWriter(engine) as own:
+            _run_shards(shards, run_shard, stop, own)
+    else:
+        _run_shards(shards, run_shard, stop, writer)
+    return results
+
+
+def _run_shards(
+    shards: list[tuple[str, list[Link]]],
+    run_shard: Callable[[StoreWriter, str, list[Link]], None],
+    stop: threading.Event,
+    writer: StoreWriter,
+) -> None:
+    """Run every shard in a worker of its own; return once every worker is done."""
     # Even one shard runs in a worker: the calling thread then only waits, so an interruption
     # lands there and never in the middle of a worker's transaction.
     pool = ThreadPoolExecutor(max_workers=len(shards), thread_name_prefix="observe")
-    futures = [pool.submit(run_shard, service, part) for service, part in shards]
+    futures = [pool.submit(run_shard, writer, service, part) for service, part in shards]
     try:
         for future in futures:
             future.result()
@@ -118,4 +140,3 @@ def observe_links(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    return results

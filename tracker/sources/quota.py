@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-
 _PROBE_PATIENCE = 30.0  # seconds others wait for the first answer of a window
 
 

@@ -12,18 +12,15 @@ from sqlmodel import Session, func, select
 
 from tracker.auditing import run_audit
 from tracker.kernel import LinkStatus, Observation
-from tracker.scoring import DEFAULT_WEIGHTS
-from tracker.store.engine import open_store
-from tracker.store.models import ObservationRecord, ScorecardRecord
-from tracker.store.writer import StoreWriter
-
 from tracker.links import normalise_url
+from tracker.scoring import DEFAULT_WEIGHTS
 from tracker.sources import SourceSet
 from tracker.sources.base import RequestLedger
 from tracker.sources.huggingface import HuggingFaceSource
-from tracker.store.engine import transaction
-from tracker.store.models import Paper
+from tracker.store.engine import open_store, transaction
+from tracker.store.models import ObservationRecord, Paper, ScorecardRecord
 from tracker.store.papers import add_links
+from tracker.store.writer import StoreWriter
 
 
 def sources_for(hub: FakeHub) -> SourceSet:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from tracker.errors import ConfigError, ReprotrackError
+from tracker.store import content  # noqa: F401  (loads expand content references)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

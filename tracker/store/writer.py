@@ -27,6 +27,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from tracker.kernel import Observation
+from tracker.store.content import compact_rows
 from tracker.store.models import ObservationRecord, ScorecardRecord
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ class StoreWriter:
                 for table in (ObservationRecord, ScorecardRecord):
                     rows = [row for kind, row in batch if kind is table]
                     if rows:
-                        connection.execute(insert(table), rows)
+                        connection.execute(insert(table), compact_rows(connection, table, rows))
             self.commits += 1
             self.rows += len(batch)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the threads that hand rows over

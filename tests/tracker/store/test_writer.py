@@ -7,40 +7,16 @@ from collections import Counter
 from typing import Any
 
 from fakes.huggingface import FakeHub, fake_hub  # noqa: F401
+from hub_papers import papers_citing, sources_for
 from sqlalchemy import event, text
 from sqlmodel import Session, func, select
 
 from tracker.auditing import run_audit
 from tracker.kernel import LinkStatus, Observation
-from tracker.links import normalise_url
 from tracker.scoring import DEFAULT_WEIGHTS
-from tracker.sources import SourceSet
-from tracker.sources.base import RequestLedger
-from tracker.sources.huggingface import HuggingFaceSource
-from tracker.store.engine import open_store, transaction
-from tracker.store.models import ObservationRecord, Paper, ScorecardRecord
-from tracker.store.papers import add_links
+from tracker.store.engine import open_store
+from tracker.store.models import ObservationRecord, ScorecardRecord
 from tracker.store.writer import StoreWriter
-
-
-def sources_for(hub: FakeHub) -> SourceSet:
-    """The Hub source pointed at the fake."""
-    ledger = RequestLedger()
-    source = HuggingFaceSource(endpoint=hub.url, ledger=ledger, backoff_base=0.01, max_retries=1)
-    return SourceSet({source.service: source}, ledger)
-
-
-def papers_citing(engine: Any, *urls_per_paper: list[str]) -> list[int]:
-    """One paper per list of URLs; their ids."""
-    ids = []
-    with transaction(engine) as session:
-        for n, urls in enumerate(urls_per_paper):
-            paper = Paper(title=f"Paper {n}", title_key=f"paper {n}")
-            session.add(paper)
-            session.flush()
-            add_links(session, paper, [(normalise_url(url), "abstract") for url in urls])
-            ids.append(paper.id)
-    return ids
 
 
 def _writes_by_transaction(engine: Any) -> list[tuple[str, frozenset[str]]]:

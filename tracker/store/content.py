@@ -1,0 +1,209 @@
+"""Content-addressed JSON: identical facts and findings are stored once.
+
+A re-audit of unchanged papers writes, link after link, the very facts it wrote last time,
+and scorecards carry the same findings audit after audit. The store therefore keeps large
+JSON values of these columns once, in the `content` table keyed by a digest of their
+canonical JSON, and the row holds `{"$content": DIGEST}` in their place:
+
+- observation: `facts`, `validators`
+- scorecard: `findings`, `figures`, `weights`
+
+Readers see no difference: when an `ObservationRecord` or a `ScorecardRecord` is loaded, the
+references are replaced by their bodies (without marking the row changed). A digest names
+one body in every database, so bodies are cached per process. Rows written by an older
+version, or through the ORM, hold their values inline and are read as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import event, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import attributes
+
+from tracker.store.models import ContentRecord, ObservationRecord, ScorecardRecord
+
+REF_KEY = "$content"
+MIN_BYTES = 64  # smaller values stay inline: a reference is about 50 bytes
+CONTENT_COLUMNS: dict[type, tuple[str, ...]] = {
+    ObservationRecord: ("facts", "validators"),
+    ScorecardRecord: ("findings", "figures", "weights"),
+}
+NESTED = frozenset({"findings"})  # columns whose criteria are addressed one by one
+_CACHE_SIZE = 4096
+
+
+def canonical(value: Any) -> str:
+    """The canonical JSON of a value: sorted keys, no spaces (what the digest is of)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+
+
+def digest_of(text: str) -> str:
+    """The content address of a canonical JSON text (BLAKE2b, 128 bits, hex)."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def reference_of(value: Any) -> str | None:
+    """The digest a stored value refers to, or None when it is held inline."""
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get(REF_KEY), str):
+        return value[REF_KEY]
+    return None
+
+
+class _Bodies:
+    """A bounded, thread-safe cache of bodies by digest (the same in every database)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> Any | None:
+        with self._lock:
+            body = self._items.get(digest)
+            if body is not None:
+                self._items.move_to_end(digest)
+            return body
+
+    def put(self, digest: str, body: Any) -> None:
+        with self._lock:
+            self._items[digest] = body
+            self._items.move_to_end(digest)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_bodies = _Bodies(_CACHE_SIZE)
+
+
+def compact_rows(
+    connection: Connection, table: type, rows: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The rows with their large content columns replaced by references; bodies stored."""
+    columns = CONTENT_COLUMNS.get(table, ())
+    compacted: list[dict[str, Any]] = []
+    new_bodies: dict[str, Any] = {}
+    for row in rows:
+        row = dict(row)
+        for name in columns:
+            row[name] = compact_value(row.get(name), new_bodies, nested=name in NESTED)
+        compacted.append(row)
+    store_bodies(connection, new_bodies)
+    return compacted
+
+
+def compact_value(value: Any, new_bodies: dict[str, Any], *, nested: bool = False) -> Any:
+    """A value or its reference (large dicts only); the bodies to store are added to new_bodies.
+
+    With `nested` (findings), each criterion's finding is addressed on its own first: one
+    criterion that changed (link_health counts every check) then costs one small new body,
+    and a finding shared by many papers is stored once.
+    """
+    if not isinstance(value, dict) or reference_of(value) is not None:
+        return value
+    if nested and isinstance(value.get("criteria"), dict):
+        criteria = {key: compact_value(part, new_bodies)
+                    for key, part in value["criteria"].items()}
+        value = {**value, "criteria": criteria}
+    text = canonical(value)
+    if len(text) < MIN_BYTES:
+        return value
+    digest = digest_of(text)
+    new_bodies.setdefault(digest, json.loads(text))
+    return {REF_KEY: digest}
+
+
+def expand_value(connection: Connection, value: Any) -> Any:
+    """A stored value with its references (and its criteria's) replaced by fresh copies."""
+    digest = reference_of(value)
+    if digest is not None:
+        bodies = fetch_bodies(connection, [digest])
+        if digest not in bodies:
+            return value
+        value = json.loads(canonical(bodies[digest]))  # a copy: the cache must not change
+    if isinstance(value, dict) and isinstance(value.get("criteria"), dict):
+        criteria = value["criteria"]
+        inner = {key: reference_of(part) for key, part in criteria.items()}
+        wanted = [d for d in inner.values() if d is not None]
+        if wanted:
+            bodies = fetch_bodies(connection, wanted)
+            for key, part_digest in inner.items():
+                if part_digest is not None and part_digest in bodies:
+                    criteria[key] = json.loads(canonical(bodies[part_digest]))
+    return value
+
+
+def store_bodies(connection: Connection, bodies: Mapping[str, Any]) -> None:
+    """Insert these bodies, skipping digests the database already holds."""
+    if not bodies:
+        return
+    dialect = connection.dialect.name
+    rows = [{"digest": digest, "body": body} for digest, body in bodies.items()]
+    if dialect == "postgresql":
+        statement = postgresql.insert(ContentRecord).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(ContentRecord).on_conflict_do_nothing()
+    else:  # a portable fallback: insert only what is absent
+        present = set(connection.execute(
+            select(ContentRecord.digest).where(ContentRecord.digest.in_(list(bodies)))  # type: ignore[attr-defined]
+        ).scalars())
+        rows = [row for row in rows if row["digest"] not in present]
+        statement = insert(ContentRecord)
+    if rows:
+        connection.execute(statement, rows)
+    for digest, body in bodies.items():
+        _bodies.put(digest, body)
+
+
+def fetch_bodies(connection: Connection, digests: Iterable[str]) -> dict[str, Any]:
+    """The bodies of these digests (from the cache, else from the database)."""
+    found: dict[str, Any] = {}
+    missing = []
+    for digest in set(digests):
+        body = _bodies.get(digest)
+        if body is None:
+            missing.append(digest)
+        else:
+            found[digest] = body
+    if missing:
+        query = select(ContentRecord.digest, ContentRecord.body).where(  # type: ignore[call-overload]
+            ContentRecord.digest.in_(missing)  # type: ignore[attr-defined]
+        )
+        for digest, body in connection.execute(query):
+            _bodies.put(digest, body)
+            found[digest] = body
+    return found
+
+
+def _expand(target: Any, context: Any, *_args: Any) -> None:
+    """On load: put each referenced body in place, as if it had been read inline."""
+    state = attributes.instance_state(target)
+    names = [name for name in CONTENT_COLUMNS[type(target)]
+             if name in state.dict and _holds_reference(state.dict[name])]
+    session = getattr(context, "session", None)
+    if not names or session is None:
+        return
+    connection = session.connection()
+    for name in names:
+        attributes.set_committed_value(target, name, expand_value(connection, state.dict[name]))
+
+
+def _holds_reference(value: Any) -> bool:
+    if reference_of(value) is not None:
+        return True
+    criteria = value.get("criteria") if isinstance(value, dict) else None
+    return isinstance(criteria, dict) and any(reference_of(v) is not None
+                                              for v in criteria.values())
+
+
+for _table in CONTENT_COLUMNS:
+    event.listen(_table, "load", _expand)
+    event.listen(_table, "refresh", _expand)

@@ -45,6 +45,7 @@ from tracker.store.engine import transaction
 from tracker.store.models import Audit, Link, Paper
 from tracker.store.observations import as_observation
 from tracker.store.papers import links_of, papers_by_id
+from tracker.store.retention import thin_history
 from tracker.store.writer import StoreWriter
 
 if TYPE_CHECKING:
@@ -113,8 +114,12 @@ def run_audit(
     stop: threading.Event | None = None,
     discovery: Discovery | None = None,
     last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
+    keep_all_days: float = 0.0,
 ) -> Audit:
     """Run (or, with `resume`, continue) an audit and return its final row.
+
+    With `keep_all_days` (`[audit] keep_all_days`), a finished audit then thins the history
+    older than that (`tracker.store.retention`); 0 keeps everything.
 
     It ends `completed`, or `degraded` when a service failed for a share of its links
     (`tracker.service_health`); its per-service health is recorded either way.
@@ -162,6 +167,10 @@ def run_audit(
         except BaseException as exc:
             run.finish("failed", f"{type(exc).__name__}: {exc}"[:500])
             raise
+    if keep_all_days > 0:
+        thinned = thin_history(engine, keep_all_days=keep_all_days)
+        if thinned.audits:
+            log.info("history thinned: %s", thinned)
     return run.reload()
 
 

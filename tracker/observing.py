@@ -12,13 +12,14 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.sources import SourceSet
-from tracker.sources.base import Observation, Source
-from tracker.store.models import Link
+from tracker.sources.base import LinkStatus, Observation, Source
+from tracker.store.models import Link, ObservationRecord
 from tracker.store.observations import as_observation, latest_observations
 from tracker.store.writer import StoreWriter
 
@@ -45,6 +46,25 @@ def shard(links: Sequence[Link], concurrency: int, min_shard_size: int = 1) -> l
     by_size = math.ceil(len(links) / max(1, min_shard_size))
     count = max(1, min(concurrency, by_size))
     return [list(links[i::count]) for i in range(count)]
+
+
+def awaited_first(links: list[Link], latest: dict[int, ObservationRecord]) -> list[Link]:
+    """The links never observed or last rate limited first, least recently observed first.
+
+    A quota that runs out part-way through a service's links then leaves the links observed
+    most recently for later, and what an earlier audit deferred is observed before it.
+    """
+    never = datetime.min.replace(tzinfo=UTC)
+
+    def key(link: Link) -> tuple[int, datetime]:
+        row = latest.get(link.id) if link.id is not None else None
+        if row is None:
+            return (0, never)
+        waiting = row.status == str(LinkStatus.RATE_LIMITED)
+        moment = row.checked_at if row.checked_at.tzinfo else row.checked_at.replace(tzinfo=UTC)
+        return (0 if waiting else 1, never if waiting else moment)
+
+    return sorted(links, key=key)
 
 
 def observe_links(
@@ -84,6 +104,8 @@ def observe_links(
         if source is not None:
             groups[source.service].append(same_url[0])
 
+    for service, group in groups.items():
+        groups[service] = awaited_first(group, previous_rows)
     results: dict[int, Observation] = {}
     stop = threading.Event()
 

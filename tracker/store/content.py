@@ -37,6 +37,9 @@ CONTENT_COLUMNS: dict[type, tuple[str, ...]] = {
     ScorecardRecord: ("findings", "figures", "weights"),
 }
 NESTED = frozenset({"findings"})  # columns whose criteria are addressed one by one
+REF_CRITERIA = "$criteria"  # beside REF_KEY: the references of the volatile criteria
+# Criteria whose finding changes at every audit by construction: link_health counts the checks.
+VOLATILE = frozenset({"link_health"})
 _CACHE_SIZE = 4096
 
 
@@ -53,7 +56,8 @@ def digest_of(text: str) -> str:
 
 def reference_of(value: Any) -> str | None:
     """The digest a stored value refers to, or None when it is held inline."""
-    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get(REF_KEY), str):
+    if (isinstance(value, dict) and isinstance(value.get(REF_KEY), str)
+            and set(value) <= {REF_KEY, REF_CRITERIA}):
         return value[REF_KEY]
     return None
 
@@ -103,32 +107,46 @@ def compact_rows(
 def compact_value(value: Any, new_bodies: dict[str, Any], *, nested: bool = False) -> Any:
     """A value or its reference (large dicts only); the bodies to store are added to new_bodies.
 
-    With `nested` (findings), each criterion's finding is addressed on its own first: one
-    criterion that changed (link_health counts every check) then costs one small new body,
-    and a finding shared by many papers is stored once.
+    With `nested` (findings), each criterion's finding is addressed on its own first, and the
+    references of the criteria that change at every audit by construction (`VOLATILE`) stay on
+    the row beside the reference of the rest: an unchanged paper's findings then add one small
+    body (shared by the papers with the same count of checks) and no new body of their own.
     """
-    if not isinstance(value, dict) or reference_of(value) is not None:
+    if not isinstance(value, dict) or reference_of(value) is not None or REF_CRITERIA in value:
         return value
+    on_row: dict[str, Any] = {}
     if nested and isinstance(value.get("criteria"), dict):
-        criteria = {key: compact_value(part, new_bodies)
-                    for key, part in value["criteria"].items()}
+        criteria = {}
+        for key, part in value["criteria"].items():
+            compacted = compact_value(part, new_bodies)
+            if key in VOLATILE:
+                on_row[key] = compacted
+            else:
+                criteria[key] = compacted
         value = {**value, "criteria": criteria}
     text = canonical(value)
-    if len(text) < MIN_BYTES:
+    if len(text) < MIN_BYTES and not on_row:
         return value
     digest = digest_of(text)
-    new_bodies.setdefault(digest, json.loads(text))
-    return {REF_KEY: digest}
+    if digest not in new_bodies:
+        new_bodies[digest] = _copy(value)  # in its own order; the digest is of the canonical form
+    reference: dict[str, Any] = {REF_KEY: digest}
+    if on_row:
+        reference[REF_CRITERIA] = on_row
+    return reference
 
 
 def expand_value(connection: Connection, value: Any) -> Any:
     """A stored value with its references (and its criteria's) replaced by fresh copies."""
     digest = reference_of(value)
+    on_row = value.get(REF_CRITERIA) if digest is not None else None
     if digest is not None:
         bodies = fetch_bodies(connection, [digest])
         if digest not in bodies:
             return value
-        value = json.loads(canonical(bodies[digest]))  # a copy: the cache must not change
+        value = _copy(bodies[digest])  # a copy: readers may change it, the cache must not
+        if isinstance(on_row, dict) and isinstance(value.get("criteria"), dict):
+            value["criteria"] = _in_order({**value["criteria"], **on_row})
     if isinstance(value, dict) and isinstance(value.get("criteria"), dict):
         criteria = value["criteria"]
         inner = {key: reference_of(part) for key, part in criteria.items()}
@@ -137,8 +155,22 @@ def expand_value(connection: Connection, value: Any) -> Any:
             bodies = fetch_bodies(connection, wanted)
             for key, part_digest in inner.items():
                 if part_digest is not None and part_digest in bodies:
-                    criteria[key] = json.loads(canonical(bodies[part_digest]))
+                    criteria[key] = _copy(bodies[part_digest])
     return value
+
+
+def _copy(body: Any) -> Any:
+    return json.loads(json.dumps(body))
+
+
+def _in_order(criteria: dict[str, Any]) -> dict[str, Any]:
+    """Criteria in the rubric's order (the order scorecards are written in), others after."""
+    try:
+        from checks import CRITERIA
+    except ImportError:  # pragma: no cover - the checks package ships with the store
+        return criteria
+    order = {name: index for index, name in enumerate(CRITERIA)}
+    return dict(sorted(criteria.items(), key=lambda item: order.get(item[0], len(order))))
 
 
 def store_bodies(connection: Connection, bodies: Mapping[str, Any]) -> None:
@@ -197,6 +229,7 @@ def _expand(target: Any, context: Any, *_args: Any) -> None:
 
 
 def _holds_reference(value: Any) -> bool:
+    """Whether a loaded value holds a reference, itself or in a criterion."""
     if reference_of(value) is not None:
         return True
     criteria = value.get("criteria") if isinstance(value, dict) else None

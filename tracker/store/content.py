@@ -215,6 +215,33 @@ def fetch_bodies(connection: Connection, digests: Iterable[str]) -> dict[str, An
     return found
 
 
+def prefetch_bodies(connection: Connection, table: type, row_ids: Iterable[int]) -> None:
+    """Read the bodies these rows refer to in a few queries, so that loading them reads none.
+
+    Loading rows one by one would otherwise cost a query per row whose bodies are not cached.
+    """
+    ids = list(row_ids)
+    columns = CONTENT_COLUMNS.get(table, ())
+    if not ids or not columns:
+        return
+    mapped = table.__table__  # type: ignore[attr-defined]
+    digests: set[str] = set()
+    for start in range(0, len(ids), 500):
+        query = select(*(mapped.c[name] for name in columns)).where(
+            mapped.c.id.in_(ids[start:start + 500]))
+        for row in connection.execute(query):
+            for value in row:
+                digest = reference_of(value)
+                if digest is not None:
+                    digests.add(digest)
+                    on_row = value.get(REF_CRITERIA)
+                    if isinstance(on_row, dict):
+                        digests |= {d for v in on_row.values() if (d := reference_of(v))}
+    wanted = sorted(digests)
+    for start in range(0, len(wanted), 500):
+        fetch_bodies(connection, wanted[start:start + 500])
+
+
 def _expand(target: Any, context: Any, *_args: Any) -> None:
     """On load: put each referenced body in place, as if it had been read inline."""
     state = attributes.instance_state(target)

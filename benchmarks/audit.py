@@ -41,9 +41,10 @@ RUNS = ("first audit", "second audit", "baseline")
 class Fakes:
     """The fakes' process (`benchmarks.serve`), driven over its stdin and stdout."""
 
-    def __init__(self, papers: int, latency: float, hub_api_limit: int | None) -> None:
+    def __init__(self, papers: int, latency: float, hub_api_limit: int | None,
+                 hub_window: int = 300) -> None:
         command = [sys.executable, "-m", "benchmarks.serve", "--papers", str(papers),
-                   "--latency", str(latency)]
+                   "--latency", str(latency), "--hub-window", str(hub_window)]
         if hub_api_limit is not None:
             command += ["--hub-api-limit", str(hub_api_limit)]
         self.process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE,
@@ -145,7 +146,7 @@ def benchmark(papers: int, args: argparse.Namespace, workdir: Path,
     """Every run for one corpus size."""
     corpus = build_corpus(papers)
     links = corpus.mix()
-    fakes = Fakes(papers, args.latency, args.hub_api_limit)
+    fakes = Fakes(papers, args.latency, args.hub_api_limit, args.hub_window)
     try:
         corpus_path = workdir / f"corpus-{papers}.jsonl"
         db = workdir / f"audit-{papers}-{database}.db"
@@ -184,7 +185,8 @@ def benchmark(papers: int, args: argparse.Namespace, workdir: Path,
     return {"papers": papers, "latency": args.latency, "token": args.token,
             "discovery": args.discovery, "database": database, "mix": links,
             "import": imported, "runs": rows, "ratios": ratios(rows),
-            "hub_quota": args.hub_api_limit, "quota_wait": args.quota_wait}
+            "hub_quota": args.hub_api_limit, "hub_window": args.hub_window,
+            "quota_wait": args.quota_wait}
 
 
 def fresh_postgres_schema(url: str) -> str:
@@ -278,6 +280,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--hub-api-limit", type=int, default=None,
                         help="Hub requests per 5 minutes (default 1,000: a free account)")
+    parser.add_argument("--hub-window", type=int, default=300,
+                        help="seconds per Hub quota window (default 300, as the Hub's)")
     parser.add_argument("--quota-wait", type=float, default=None,
                         help="seconds an audit waits for a spent quota window to reset "
                         "(default: [http] max_rate_limit_wait, 60)")

@@ -139,7 +139,10 @@ def _record_response(response: httpx.Response) -> None:
     if scope.quota is not None:
         ratelimit = parse_ratelimit_headers(response.headers)
         if ratelimit is not None:
-            scope.quota.update(ratelimit.remaining, float(ratelimit.reset_in_seconds))
+            # A redirect (a renamed repository) is followed by one more request: count it
+            # now, so that concurrent lookups do not spend the unit it needs.
+            follow_up = 1 if response.has_redirect_location else 0
+            scope.quota.update(ratelimit.remaining - follow_up, float(ratelimit.reset_in_seconds))
 
 
 def _hook_into_shared_client() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
-from sqlmodel import SQLModel
 
 from tracker.store import models  # noqa: F401  (registers the tables on the metadata)
+from sqlmodel import SQLModel
 
 target_metadata = SQLModel.metadata
 config = context.config

@@ -5,7 +5,8 @@ and scorecards carry the same findings audit after audit. The store therefore ke
 JSON values of these columns once, in the `content` table keyed by a digest of their
 canonical JSON, and the row holds `{"$content": DIGEST}` in their place:
 
-- observation: `facts`, `validators`, `evidence` (a list)
+- observation: `facts`, `validators` (not `evidence`: it names each batch's remaining quota,
+  so it is rarely the same twice, and addressing unique values costs more than it saves)
 - scorecard: `findings`, `figures`, `weights`
 
 Readers see no difference: when an `ObservationRecord` or a `ScorecardRecord` is loaded, the
@@ -33,7 +34,7 @@ from tracker.store.models import ContentRecord, ObservationRecord, ScorecardReco
 REF_KEY = "$content"
 MIN_BYTES = 64  # smaller values stay inline: a reference is about 50 bytes
 CONTENT_COLUMNS: dict[type, tuple[str, ...]] = {
-    ObservationRecord: ("facts", "validators", "evidence"),
+    ObservationRecord: ("facts", "validators"),
     ScorecardRecord: ("findings", "figures", "weights"),
 }
 NESTED = frozenset({"findings"})  # columns whose criteria are addressed one by one
@@ -112,14 +113,6 @@ def compact_value(value: Any, new_bodies: dict[str, Any], *, nested: bool = Fals
     the row beside the reference of the rest: an unchanged paper's findings then add one small
     body (shared by the papers with the same count of checks) and no new body of their own.
     """
-    if isinstance(value, list):  # evidence: the same exchanges, look after look
-        text = canonical(value)
-        if len(text) < MIN_BYTES:
-            return value
-        digest = digest_of(text)
-        if digest not in new_bodies:
-            new_bodies[digest] = _copy(value)
-        return {REF_KEY: digest}
     if not isinstance(value, dict) or reference_of(value) is not None or REF_CRITERIA in value:
         return value
     on_row: dict[str, Any] = {}

@@ -1,4 +1,4 @@
-"""A lean history: large facts, validators, evidence, findings, figures and weights stored once.
+"""A lean history: large facts, validators, findings, figures and weights stored once by digest.
 
 Revision ID: 0007
 Revises: 0006
@@ -23,7 +23,7 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-COLUMNS = {"observation": ("facts", "validators", "evidence"),
+COLUMNS = {"observation": ("facts", "validators"),
            "scorecard": ("findings", "figures", "weights")}
 BATCH = 2000
 

@@ -10,12 +10,21 @@ own (`benchmarks.phases`): the first audit, a second audit with nothing changed,
 beside them as a check. With `--baseline-papers K` (K < N) the baseline covers the first K
 papers and its counts and times are scaled by N/K (marked `extrapolated`): it is sequential, so
 it grows linearly. Figures go to stdout as a table and, with `--json`, to a file.
+
+Beside those, each audit row gives: its network bound (`network_bound`: per service, the
+requests over the service's concurrency times the latency, GitHub's spacing included; the run's
+bound is its slowest service) and `wall_per_bound`; the store's growth per paper
+(`bytes_per_paper`: the first audit's, then the unchanged re-audit's); and the Hub entries
+no audit has observed yet (`hub_unobserved`: with `--hub-api-limit` below the corpus's Hub
+entries, what a quota leaves for later audits). `--database sqlite postgres` measures both
+stores; `--quota-wait` sets how long an audit waits for a spent quota window.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -32,9 +41,10 @@ RUNS = ("first audit", "second audit", "baseline")
 class Fakes:
     """The fakes' process (`benchmarks.serve`), driven over its stdin and stdout."""
 
-    def __init__(self, papers: int, latency: float, hub_api_limit: int | None) -> None:
+    def __init__(self, papers: int, latency: float, hub_api_limit: int | None,
+                 hub_window: int = 300) -> None:
         command = [sys.executable, "-m", "benchmarks.serve", "--papers", str(papers),
-                   "--latency", str(latency)]
+                   "--latency", str(latency), "--hub-window", str(hub_window)]
         if hub_api_limit is not None:
             command += ["--hub-api-limit", str(hub_api_limit)]
         self.process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE,
@@ -103,31 +113,65 @@ def _row(run: str, measured: dict[str, Any], counts: dict[str, Any], papers: int
         "statuses": {s: counts[s]["statuses"] for s in SERVICES},
     }
     for key in ("tool_requests", "tool_not_modified", "link_statuses", "outcomes", "status",
-                "rate_limit_waits", "links_checked"):
+                "rate_limit_waits", "links_checked", "hub_unobserved"):
         if key in measured:
             row[key] = measured[key]
     return row
 
 
-def benchmark(papers: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+def network_bound(requests: dict[str, int], latency: float) -> dict[str, float]:
+    """Seconds each service's requests need at least, and the run's bound (the largest).
+
+    A service with concurrency c answers its n requests in no less than ceil(n / c) x latency;
+    GitHub is asked serially, each request at least PyGithub's spacing apart. The services are
+    asked in parallel, so the run cannot be faster than its slowest service.
+    """
+    from tracker.config import Settings
+
+    settings = Settings()
+    concurrency = settings.http.concurrency_per_service
+    per_service = {}
+    for service, count in requests.items():
+        if service == "github":
+            seconds = count * max(latency, settings.github.min_request_interval)
+        else:
+            seconds = math.ceil(count / concurrency) * latency
+        per_service[service] = round(seconds, 2)
+    per_service["bound"] = max(per_service.values(), default=0.0)
+    return per_service
+
+
+def benchmark(papers: int, args: argparse.Namespace, workdir: Path,
+              database: str = "sqlite") -> dict[str, Any]:
     """Every run for one corpus size."""
     corpus = build_corpus(papers)
     links = corpus.mix()
-    fakes = Fakes(papers, args.latency, args.hub_api_limit)
+    fakes = Fakes(papers, args.latency, args.hub_api_limit, args.hub_window)
     try:
         corpus_path = workdir / f"corpus-{papers}.jsonl"
-        db = workdir / f"audit-{papers}.db"
+        db = workdir / f"audit-{papers}-{database}.db"
         db.unlink(missing_ok=True)
         write_jsonl(corpus, corpus_path, fakes.urls["web"])
         spec = {"db": str(db), "corpus": str(corpus_path), "urls": fakes.urls,
-                "token": args.token, "discovery": args.discovery}
+                "token": args.token, "discovery": args.discovery,
+                "quota_wait": args.quota_wait}
+        if database == "postgres":
+            spec["db_url"] = fresh_postgres_schema(args.postgres_url)
         imported = run_phase("import", spec)
         rows = []
+        stored = imported["db_bytes"]
         for run in ("first audit", "second audit"):
             fakes.ask("reset")
             measured = run_phase("audit", spec)
             rows.append(_row(run, measured, fakes.ask("counts"), papers, links))
-        if not args.skip_baseline:
+            rows[-1]["database"] = database
+            rows[-1]["bytes_per_paper"] = round((measured["db_bytes"] - stored) / papers)
+            stored = measured["db_bytes"]
+            bound = network_bound(rows[-1]["requests"], args.latency)
+            rows[-1]["network_bound"] = bound
+            rows[-1]["wall_per_bound"] = (round(rows[-1]["wall_seconds"] / bound["bound"], 2)
+                                          if bound["bound"] else None)
+        if not args.skip_baseline and database == args.database[0]:  # the baseline has no store
             sample = min(papers, args.baseline_papers or papers)
             fakes.ask("reset")
             baseline_spec = {**spec, "db": str(workdir / f"baseline-{papers}.json"),
@@ -139,8 +183,24 @@ def benchmark(papers: int, args: argparse.Namespace, workdir: Path) -> dict[str,
     finally:
         fakes.close()
     return {"papers": papers, "latency": args.latency, "token": args.token,
-            "discovery": args.discovery, "mix": links, "import": imported, "runs": rows,
-            "ratios": ratios(rows)}
+            "discovery": args.discovery, "database": database, "mix": links,
+            "import": imported, "runs": rows, "ratios": ratios(rows),
+            "hub_quota": args.hub_api_limit, "hub_window": args.hub_window,
+            "quota_wait": args.quota_wait}
+
+
+def fresh_postgres_schema(url: str) -> str:
+    """A new, empty schema in the PostgreSQL at `url`; the URL that uses it."""
+    import uuid
+
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
 
 
 def ratios(rows: list[dict[str, Any]]) -> dict[str, float | None]:
@@ -177,6 +237,11 @@ COLUMNS = (
     ("GQL pts", "graphql_points", "{}"), ("REST 304", "rest_304_share", "{:.0%}"),
     ("wall s", "wall_seconds", "{:.1f}"), ("CPU s", "cpu_seconds", "{:.1f}"),
     ("RSS MB", "peak_rss_mb", "{:.0f}"), ("DB MB", "db_mb", "{:.1f}"),
+    ("store", lambda r: r.get("database", "-"), "{}"),
+    ("bound s", lambda r: r.get("network_bound", {}).get("bound"), "{:.1f}"),
+    ("wall/bound", lambda r: r.get("wall_per_bound"), "{:.2f}"),
+    ("B/paper", lambda r: r.get("bytes_per_paper"), "{}"),
+    ("Hub unobserved", lambda r: r.get("hub_unobserved"), "{}"),
 )
 
 
@@ -195,7 +260,8 @@ def table(results: list[dict[str, Any]]) -> str:
                 cells[0] += f" (x{row['papers'] / row['baseline_papers_measured']:g})"
             lines.append("| " + " | ".join(cells) + " |")
         shown = ", ".join(f"{k} {v:g}" for k, v in result["ratios"].items() if v is not None)
-        notes.append(f"N={result['papers']}: reprotrack/baseline ratios: {shown}")
+        notes.append(f"N={result['papers']} ({result.get('database', 'sqlite')}): "
+                     f"reprotrack/baseline ratios: {shown}")
     return "\n".join(lines + [""] + notes)
 
 
@@ -214,6 +280,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--hub-api-limit", type=int, default=None,
                         help="Hub requests per 5 minutes (default 1,000: a free account)")
+    parser.add_argument("--hub-window", type=int, default=300,
+                        help="seconds per Hub quota window (default 300, as the Hub's)")
+    parser.add_argument("--quota-wait", type=float, default=None,
+                        help="seconds an audit waits for a spent quota window to reset "
+                        "(default: [http] max_rate_limit_wait, 60)")
+    parser.add_argument("--database", nargs="+", choices=("sqlite", "postgres"),
+                        default=["sqlite"], help="the stores to measure on")
+    parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -221,8 +295,9 @@ def main(argv: list[str] | None = None) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     results = []
     for papers in args.papers:
-        results.append(benchmark(papers, args, workdir))
-        print(f"N={papers} done", file=sys.stderr, flush=True)
+        for database in args.database:
+            results.append(benchmark(papers, args, workdir, database))
+            print(f"N={papers} {database} done", file=sys.stderr, flush=True)
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

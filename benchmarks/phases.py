@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import resource
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -28,7 +29,9 @@ def settings_for(spec: dict[str, Any]) -> Any:
 
     settings = Settings()
     urls = spec["urls"]
-    settings.database.url = f"sqlite:///{spec['db']}"
+    settings.database.url = database_url(spec)
+    if spec.get("quota_wait") is not None:
+        settings.http.max_rate_limit_wait = float(spec["quota_wait"])
     settings.github.api_url = urls["github"]
     settings.huggingface.endpoint = urls["huggingface"]
     settings.osf.api_url = urls["osf"]
@@ -41,9 +44,44 @@ def settings_for(spec: dict[str, Any]) -> Any:
     return settings
 
 
-def database_bytes(path: str) -> int:
-    """The SQLite file's size, with its write-ahead log if one is left."""
+def database_url(spec: dict[str, Any]) -> str:
+    """The store's URL: `db_url` (PostgreSQL) when given, else the SQLite file `db`."""
+    return spec.get("db_url") or f"sqlite:///{spec['db']}"
+
+
+def database_bytes(spec: dict[str, Any]) -> int:
+    """The store's size: the SQLite file once its write-ahead log is checkpointed into it,
+    or the PostgreSQL schema's tables with their indexes and TOAST."""
+    if spec.get("db_url"):
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(spec["db_url"].replace("postgresql://", "postgresql+psycopg://"))
+        with engine.connect() as connection:
+            size = connection.execute(text(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r'")).scalar()
+        engine.dispose()
+        return int(size or 0)
+    path = spec["db"]
+    if Path(path).exists():
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
     return sum(p.stat().st_size for p in (Path(path), Path(path + "-wal")) if p.exists())
+
+
+def hub_entries_unobserved(engine: Any) -> int:
+    """Hub links that no observation has looked at yet (never seen, or only rate limited)."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return int(connection.execute(text(
+            "SELECT count(*) FROM link l WHERE l.kind IN ('hf_model', 'hf_dataset', 'hf_space') "
+            "AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.link_id = l.id "
+            "AND o.status <> 'rate_limited')")).scalar() or 0)
 
 
 def run_import(spec: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +89,7 @@ def run_import(spec: dict[str, Any]) -> dict[str, Any]:
     from tracker.importing import import_file
     from tracker.store.engine import open_store
 
-    engine = open_store(f"sqlite:///{spec['db']}")
+    engine = open_store(database_url(spec))
     summary = import_file(engine, Path(spec["corpus"]), "jsonl")
     engine.dispose()
     return {"papers": summary.papers_read, "links": summary.links_added}
@@ -78,6 +116,7 @@ def run_tool_audit(spec: dict[str, Any]) -> dict[str, Any]:
     )
     with Session(engine) as session:
         statuses = observation_status_counts(session, audit.id or 0)
+    unobserved = hub_entries_unobserved(engine)
     for source in sources.by_service.values():
         close = getattr(source, "close", None)
         if close is not None:
@@ -90,6 +129,7 @@ def run_tool_audit(spec: dict[str, Any]) -> dict[str, Any]:
         "tool_not_modified": dict(sources.ledger.not_modified),
         "rate_limit_waits": {k: round(v, 1) for k, v in audit.rate_limit_waits.items()},
         "link_statuses": dict(statuses),
+        "hub_unobserved": unobserved,
     }
 
 
@@ -116,7 +156,7 @@ def measured(phase: str, spec: dict[str, Any]) -> dict[str, Any]:
         cpu_seconds=round(usage.ru_utime + usage.ru_stime
                           - cpu_before.ru_utime - cpu_before.ru_stime, 2),
         peak_rss_mb=round(usage.ru_maxrss / 1024, 1),  # Linux reports kilobytes
-        db_bytes=database_bytes(spec["db"]),
+        db_bytes=database_bytes(spec) if phase != "baseline" else 0,
     )
     return figures
 

@@ -65,9 +65,11 @@ class _StatusTally:
 class BenchmarkFakes:
     """The four fakes serving one corpus."""
 
-    def __init__(self, papers: int, latency: float, hub_api_limit: int) -> None:
+    def __init__(self, papers: int, latency: float, hub_api_limit: int,
+                 hub_window: int = 300) -> None:
         self.github = FakeGitHub(tokens=(GITHUB_TOKEN,))
-        self.hub = FakeHub({HUB_TOKEN: "alice"}, rate_limit=hub_api_limit, rate_window=300)
+        self.hub = FakeHub({HUB_TOKEN: "alice"}, rate_limit=hub_api_limit,
+                           rate_window=hub_window)
         self.osf = FakeOSF()
         self.web = FakeWeb()
         self.servers: dict[str, FakeServer] = {
@@ -136,8 +138,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--papers", type=int, required=True)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--hub-api-limit", type=int, default=HUB_API_LIMIT[True])
+    parser.add_argument("--hub-window", type=int, default=300, help="seconds per Hub quota window")
     args = parser.parse_args(argv)
-    fakes = BenchmarkFakes(args.papers, args.latency, args.hub_api_limit)
+    fakes = BenchmarkFakes(args.papers, args.latency, args.hub_api_limit, args.hub_window)
     urls = fakes.start()
     print(json.dumps(urls), flush=True)
     try:

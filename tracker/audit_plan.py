@@ -15,6 +15,7 @@ from tracker.store.audits import (
     existing_paper_ids,
     get_audit,
     latest_unfinished,
+    papers_awaiting_a_look,
     papers_by_last_scored,
 )
 from tracker.store.models import Audit
@@ -38,6 +39,10 @@ def plan_audit(
     every paper, by id; with `due_only`, only those never scored or whose newest scorecard
     is older than `interval`, never-scored first and then the longest-unscored first, so that
     `--due --limit N` works through a backlog in rotation. `limit` keeps the first N.
+
+    Either way, papers with a link whose last look was rate limited (deferred when a quota
+    ran out) come first, least recently observed first, and are due: a quota-bound audit
+    leaves them to the next one, which must reach them before it spends the quota again.
     """
     now = now or datetime.now(UTC)
     if paper_ids:
@@ -49,12 +54,16 @@ def plan_audit(
         candidates = [(i, None) for i in wanted]
     else:
         candidates = papers_by_last_scored(session)
+    awaiting: list[int] = []
+    if not paper_ids:
+        awaiting = papers_awaiting_a_look(session)
     if due_only:
         cutoff = now - interval
         due = [(i, last) for i, last in candidates if last is None or last < cutoff]
         never = datetime.min.replace(tzinfo=UTC)
         candidates = sorted(due, key=lambda item: (item[1] or never, item[0]))
-    planned = [paper_id for paper_id, _ in candidates]
+    first = set(awaiting)
+    planned = awaiting + [paper_id for paper_id, _ in candidates if paper_id not in first]
     return planned[:limit] if limit is not None else planned
 
 

@@ -22,6 +22,7 @@ import socket
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,11 +30,11 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from tracker.audit_guard import refuse_concurrent_audit
 from tracker.audit_plan import DEFAULT_INTERVAL, plan_audit
-from tracker.checking import score_and_store
+from tracker.checking import score_papers
 from tracker.errors import InputError
 from tracker.facts import DEFAULT_LAST_KNOWN_DAYS
 from tracker.observing import DEFAULT_CONCURRENCY_PER_SERVICE, observe_links
@@ -45,8 +46,10 @@ from tracker.store import audits as store
 from tracker.store.engine import transaction
 from tracker.store.faults import failure_text
 from tracker.store.models import Audit, Link, Paper
-from tracker.store.observations import as_observation, record_observation
-from tracker.store.papers import links_of
+from tracker.store.observations import as_observation
+from tracker.store.papers import links_of, papers_by_id
+from tracker.store.retention import thin_history
+from tracker.store.writer import StoreWriter
 
 if TYPE_CHECKING:
     from tracker.discovery import Discovery
@@ -55,6 +58,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 100  # [audit] chunk_size
 HEARTBEAT_SECONDS = 60.0  # well inside tracker.audit_plan.STALE_HEARTBEAT
+# Scoring a chunk while the next is observed (issue 14) is off for now: the progress bar's
+# stages (discovering, observing, scoring; issue 13) assume one stage at a time, and with two
+# at once it would move backwards. Batched writes from one writer stay on either way.
+OVERLAP_SCORING = False
 
 
 class AuditTerminated(BaseException):
@@ -101,6 +108,16 @@ class AuditProgress:
 ProgressCallback = Callable[[AuditProgress], None]
 
 
+@dataclass
+class _Chunk:
+    """A chunk whose links are observed: the papers still to score, with their links."""
+
+    papers: list[tuple[Paper, list[Link]]]
+    # (links checked, errors, requests) once the chunk was observed: what its progress line
+    # shows, though the next chunk is observed by the time the line is written
+    observed: tuple[int, int, dict[str, int]] | None = None
+
+
 def run_audit(
     engine: Engine,
     sources: SourceSet,
@@ -118,8 +135,12 @@ def run_audit(
     stop: threading.Event | None = None,
     discovery: Discovery | None = None,
     last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
+    keep_all_days: float = 0.0,
 ) -> Audit:
     """Run (or, with `resume`, continue) an audit and return its final row.
+
+    With `keep_all_days` (`[audit] keep_all_days`), a finished audit then thins the history
+    older than that (`tracker.store.retention`); 0 keeps everything.
 
     It ends `completed`, or `degraded` when a service failed for a share of its links
     (`tracker.service_health`); its per-service health is recorded either way.
@@ -173,6 +194,10 @@ def run_audit(
         except BaseException as exc:
             run.finish("failed", failure_text(exc))
             raise
+    if keep_all_days > 0:
+        thinned = thin_history(engine, keep_all_days=keep_all_days)
+        if thinned.audits:
+            log.info("history thinned: %s", thinned)
     return run.reload()
 
 
@@ -220,19 +245,49 @@ class _AuditRun:
         self._stage = ("checking", 0, 0)  # name, done, total
         self._chunk_papers = 0
 
+        self.writer: StoreWriter | None = None  # while work() runs
+
     # -- the work ------------------------------------------------------------------------
     def work(self) -> None:
-        """Every chunk of the plan, in order."""
-        self._report(chunk_done=False)
-        for start in range(0, len(self.plan), self.chunk_size):
-            self.check_stop()
-            self._chunk(self.plan[start:start + self.chunk_size])
-            with self._lock:
-                self._stage = ("checking", 0, 0)
-            self._save_progress()
-            self._report(chunk_done=True)
+        """Every chunk of the plan, in order; a chunk is scored while the next is observed
+        when OVERLAP_SCORING is on.
 
-    def _chunk(self, paper_ids: list[int]) -> None:
+        One `StoreWriter` commits every observation and scorecard of the run. After a chunk's
+        links are observed, its observations are flushed (committed) and its papers are
+        scored in a thread of their own while the main thread observes the next chunk; the
+        chunk's progress is recorded once its scorecards are committed. An interruption
+        waits for the chunk being scored, and what was handed to the writer is committed.
+        """
+        self._report(chunk_done=False)
+        scoring: tuple[Future[None], _Chunk] | None = None
+        with StoreWriter(self.engine) as writer, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="score") as scorer:
+            self.writer = writer
+            try:
+                for start in range(0, len(self.plan), self.chunk_size):
+                    self.check_stop()
+                    chunk = self._observe_chunk(self.plan[start:start + self.chunk_size])
+                    writer.flush()
+                    self.check_stop()  # a stop that cut a request: the chunk is not scored
+                    chunk.observed = self._observed_figures()
+                    if scoring is not None:
+                        self._chunk_scored(*scoring)
+                        scoring = None
+                    scoring = (scorer.submit(self._score_chunk, chunk), chunk)
+                    if not OVERLAP_SCORING:
+                        self._chunk_scored(*scoring)
+                        scoring = None
+                if scoring is not None:
+                    self._chunk_scored(*scoring)
+                    scoring = None
+            finally:
+                if scoring is not None:  # interrupted: let the chunk being scored finish
+                    wait([scoring[0]])
+                self.writer = None
+
+    def _observe_chunk(self, paper_ids: list[int]) -> _Chunk:
+        """Discover (when on) and observe the chunk's links not yet observed in this audit."""
+        assert self.writer is not None
         with self._lock:
             self._chunk_papers, self._stage = len(paper_ids), ("checking", 0, 0)
         if self.discovery is not None:
@@ -246,8 +301,7 @@ class _AuditRun:
             self.check_stop()
             self._report(chunk_done=False)
         with Session(self.engine) as session:
-            query = select(Paper).where(col(Paper.id).in_(paper_ids))
-            papers: dict[int, Paper] = {p.id: p for p in session.exec(query) if p.id is not None}
+            papers = papers_by_id(session, paper_ids)
             links = links_of(session, list(papers))
             every_link = [link for paper_links in links.values() for link in paper_links]
             link_ids = [link.id for link in every_link if link.id is not None]
@@ -257,22 +311,42 @@ class _AuditRun:
             scored = store.scored_paper_ids(session, self.audit_id, list(papers))
         self.vanished += len(set(paper_ids) - set(papers))
         self._enter("observing", len(pending))
-        observed = self._copy_earlier(pending, {u: as_observation(r) for u, r in earlier.items()})
-        observed |= observe_links(
+        self._copy_earlier(pending, {u: as_observation(r) for u, r in earlier.items()})
+        observe_links(
             self.engine, self.sources, [l for l in pending if l.url not in earlier],
             on_observation=self._on_link, audit_id=self.audit_id,
             concurrency_per_service=self.concurrency, should_stop=self.stop.is_set,
+            writer=self.writer,
         )
-        self._enter("scoring", len(dict.fromkeys(paper_ids)))
-        for paper_id in dict.fromkeys(paper_ids):
-            self.check_stop()
-            paper = papers.get(paper_id)
-            if paper is not None and paper_id not in scored:
-                paper_links = links[paper_id]
-                mine = {l.id: observed[l.id] for l in paper_links if l.id in observed}
-                score_and_store(self.engine, paper, paper_links, mine, self.weights,
-                                audit_id=self.audit_id, last_known_days=self.last_known_days)
-            self._advance()
+        to_score = [(papers[paper_id], links[paper_id]) for paper_id in dict.fromkeys(paper_ids)
+                    if paper_id in papers and paper_id not in scored]
+        return _Chunk(to_score)
+
+    def _score_chunk(self, chunk: _Chunk) -> None:
+        """Score the chunk's papers (in the scoring thread) and hand the scorecards over."""
+        assert self.writer is not None
+        self._enter("scoring", len(chunk.papers))
+        if chunk.papers:
+            score_papers(self.engine, chunk.papers, self.weights, self.writer,
+                         audit_id=self.audit_id, last_known_days=self.last_known_days,
+                         on_scored=lambda _paper_id: self._advance())
+
+    def _chunk_scored(self, scoring: Future[None], chunk: _Chunk) -> None:
+        """Once a chunk's scoring is done and committed: record and report the progress."""
+        assert self.writer is not None
+        scoring.result()
+        self.writer.flush()
+        with self._lock:
+            self._stage = ("checking", 0, 0)
+        self._save_progress()
+        self._report(chunk_done=True, observed=chunk.observed)
+
+    def _observed_figures(self) -> tuple[int, int, dict[str, int]]:
+        """Links checked, errors and requests so far (all observations committed)."""
+        with Session(self.engine) as session:
+            counts = store.observation_status_counts(session, self.audit_id)
+        errors = sum(counts.get(status, 0) for status in store.ERROR_STATUSES)
+        return sum(counts.values()), errors, self._request_figures()[0]
 
     def check_stop(self) -> None:
         """Raise the interruption that was requested, at a point where none is half-done."""
@@ -286,17 +360,13 @@ class _AuditRun:
         self, pending: list[Link], earlier: dict[str, Observation]
     ) -> dict[int, Observation]:
         """Links whose URL this audit already observed (another paper cites it) reuse that look."""
+        assert self.writer is not None
         copied: dict[int, Observation] = {}
-        reused = [link for link in pending if link.url in earlier and link.id is not None]
-        if not reused:
-            return copied
-        with transaction(self.engine) as session:
-            for link in reused:
-                assert link.id is not None
-                record_observation(session, link.id, earlier[link.url], audit_id=self.audit_id)
+        for link in pending:
+            if link.url in earlier and link.id is not None:
+                self.writer.observation([link.id], earlier[link.url], audit_id=self.audit_id)
                 copied[link.id] = earlier[link.url]
-        for link in reused:
-            self._on_link(link, earlier[link.url])
+                self._on_link(link, earlier[link.url])
         return copied
 
     def _on_link(self, _link: Link, _observation: Observation) -> None:
@@ -353,7 +423,9 @@ class _AuditRun:
             self.papers_done, self.links_checked, self.errors = papers_done, links_checked, errors
             self._live_links = 0
 
-    def _report(self, *, chunk_done: bool) -> None:
+    def _report(
+        self, *, chunk_done: bool, observed: tuple[int, int, dict[str, int]] | None = None,
+    ) -> None:
         if self.progress is None:
             return
         with self._lock:
@@ -365,9 +437,12 @@ class _AuditRun:
             share = min(1.0, stage_done / stage_total) if stage_total else 1.0
         else:  # between chunks
             position, share = 0, 0.0
+        requests = self._request_figures()[0]
+        if observed is not None:  # a chunk's figures as they stood when it was observed
+            links, errors, requests = observed
         self.progress(AuditProgress(
             audit_id=self.audit_id, papers_total=len(self.plan), papers_done=done,
-            links_checked=links, errors=errors, requests=self._request_figures()[0],
+            links_checked=links, errors=errors, requests=requests,
             chunk_done=chunk_done, stage=stage, stage_done=stage_done, stage_total=stage_total,
             chunk_papers=self._chunk_papers,
             chunk_fraction=(position + share) / len(self._stages),

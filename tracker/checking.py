@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,8 @@ from tracker.store.engine import transaction
 from tracker.store.models import Link, Paper
 from tracker.store.observations import as_observation, latest_observations
 from tracker.store.papers import links_of
-from tracker.store.scorecards import save_scorecard
+from tracker.store.scorecards import save_scorecard, scorecard_row
+from tracker.store.writer import StoreWriter
 from tracker.targets import resolve_target
 
 if TYPE_CHECKING:
@@ -98,6 +99,35 @@ def score_and_store(
         rows = latest_observations(session, [link.id for link in links if link.id])
     latest = {link_id: as_observation(row) for link_id, row in rows.items()}
     return PaperCheck(paper, links, latest, observed, scorecard)
+
+
+def score_papers(
+    engine: Engine,
+    papers: Sequence[tuple[Paper, list[Link]]],
+    weights: Mapping[str, float],
+    writer: StoreWriter,
+    *,
+    audit_id: int | None = None,
+    last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
+    on_scored: Callable[[int], None] | None = None,
+) -> dict[int, Scorecard]:
+    """Score many papers from their stored facts, reading in one session (`on_scored` is
+    told each paper id as it is scored, for progress).
+
+    The scorecards are handed to `writer` together (one transaction when it commits them);
+    an audit scores each chunk this way while the next chunk is observed.
+    """
+    scorecards: dict[int, Scorecard] = {}
+    with Session(engine) as session:
+        for paper, links in papers:
+            assert paper.id is not None
+            facts = paper_facts(session, paper, links, last_known_days=last_known_days)
+            scorecards[paper.id] = score_paper(facts, weights)
+            if on_scored is not None:
+                on_scored(paper.id)
+    writer.scorecards([scorecard_row(paper_id, scorecard, audit_id=audit_id)
+                       for paper_id, scorecard in scorecards.items()])
+    return scorecards
 
 
 def check_json(result: PaperCheck) -> dict[str, Any]:

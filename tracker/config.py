@@ -120,6 +120,7 @@ class AuditSettings:
 
     interval_days: float = 7.0
     chunk_size: int = 100
+    keep_all_days: float = 90.0  # then one audit a month, and every change (0: keep all)
 
 
 @dataclass

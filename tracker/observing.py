@@ -1,4 +1,9 @@
-"""Observe links through their sources and append what was seen to the history."""
+"""Observe links through their sources and append what was seen to the history.
+
+`observe_links` is the one observe-and-record path: audits, `check` and discovery all go
+through it. Workers (one per shard of a service's links) hand each observation to a
+`StoreWriter`, whose single thread commits them in batches.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,17 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.sources import SourceSet
-from tracker.sources.base import LinkTarget, Observation, Source
+from tracker.sources.base import LinkStatus, LinkTarget, Observation, Source
 from tracker.sources.policy import RequestCancelled
-from tracker.store.engine import transaction
-from tracker.store.models import Link
-from tracker.store.observations import as_observation, latest_observations, record_observation
+from tracker.store.models import Link, ObservationRecord
+from tracker.store.observations import as_observation, latest_observations
+from tracker.store.writer import StoreWriter
 
 ObservationCallback = Callable[[Link, Observation], None]
 
@@ -53,6 +59,25 @@ def _until_cancelled(
         return
 
 
+def awaited_first(links: list[Link], latest: dict[int, ObservationRecord]) -> list[Link]:
+    """The links never observed or last rate limited first, least recently observed first.
+
+    A quota that runs out part-way through a service's links then leaves the links observed
+    most recently for later, and what an earlier audit deferred is observed before it.
+    """
+    never = datetime.min.replace(tzinfo=UTC)
+
+    def key(link: Link) -> tuple[int, datetime]:
+        row = latest.get(link.id) if link.id is not None else None
+        if row is None:
+            return (0, never)
+        waiting = row.status == str(LinkStatus.RATE_LIMITED)
+        moment = row.checked_at if row.checked_at.tzinfo else row.checked_at.replace(tzinfo=UTC)
+        return (0 if waiting else 1, never if waiting else moment)
+
+    return sorted(links, key=key)
+
+
 def observe_links(
     engine: Engine,
     sources: SourceSet,
@@ -62,8 +87,12 @@ def observe_links(
     audit_id: int | None = None,
     concurrency_per_service: int = DEFAULT_CONCURRENCY_PER_SERVICE,
     should_stop: Callable[[], bool] | None = None,
+    writer: StoreWriter | None = None,
 ) -> dict[int, Observation]:
     """Observe every link that has a source, storing each observation as soon as it comes.
+
+    Observations go through `writer` (the audit's, flushed by the audit) or, without one, a
+    writer of this call's own, flushed and closed before it returns.
 
     Links sharing a URL (the same repository cited by two papers) are fetched once. Each
     service's links are split into up to `concurrency_per_service` shards (fewer for services
@@ -86,10 +115,12 @@ def observe_links(
         if source is not None:
             groups[source.service].append(same_url[0])
 
+    for service, group in groups.items():
+        groups[service] = awaited_first(group, previous_rows)
     results: dict[int, Observation] = {}
     stop = threading.Event()
 
-    def run_shard(service: str, group: list[Link]) -> None:
+    def run_shard(store: StoreWriter, service: str, group: list[Link]) -> None:
         source = sources.by_service[service]
         previous = {
             link.url: as_observation(previous_rows[link.id])
@@ -97,10 +128,8 @@ def observe_links(
             if link.id in previous_rows
         }
         for link, observation in _until_cancelled(source.observe_many(group, previous)):
-            with transaction(engine) as session:
-                for same in by_url[link.url]:
-                    assert same.id is not None
-                    record_observation(session, same.id, observation, audit_id=audit_id)
+            same_ids = [same.id for same in by_url[link.url] if same.id is not None]
+            store.observation(same_ids, observation, audit_id=audit_id)
             for same in by_url[link.url]:
                 assert same.id is not None
                 results[same.id] = observation
@@ -117,10 +146,25 @@ def observe_links(
         shards += [(service, part) for part in shard(group, concurrency, min_size)]
     if not shards:
         return results
+    if writer is None:
+        with StoreWriter(engine) as own:
+            _run_shards(shards, run_shard, stop, own)
+    else:
+        _run_shards(shards, run_shard, stop, writer)
+    return results
+
+
+def _run_shards(
+    shards: list[tuple[str, list[Link]]],
+    run_shard: Callable[[StoreWriter, str, list[Link]], None],
+    stop: threading.Event,
+    writer: StoreWriter,
+) -> None:
+    """Run every shard in a worker of its own; return once every worker is done."""
     # Even one shard runs in a worker: the calling thread then only waits, so an interruption
     # lands there and never in the middle of a worker's transaction.
     pool = ThreadPoolExecutor(max_workers=len(shards), thread_name_prefix="observe")
-    futures = [pool.submit(run_shard, service, part) for service, part in shards]
+    futures = [pool.submit(run_shard, writer, service, part) for service, part in shards]
     try:
         for future in futures:
             future.result()
@@ -129,4 +173,3 @@ def observe_links(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    return results

@@ -103,6 +103,7 @@ def run_once(engine: Engine, settings: Settings, *, stop: threading.Event | None
             concurrency_per_service=settings.http.concurrency_per_service,
             stop=stop, discovery=discovery_for(settings, sources),
             last_known_days=settings.scoring.last_known_days,
+            keep_all_days=settings.audit.keep_all_days,
         )
     except Exception as exc:  # recorded on the audit row as failed; try again next tick
         log.error("scheduled audit failed: %s", failure_text(exc))

@@ -116,6 +116,7 @@ def audit_command(
                 concurrency_per_service=settings.http.concurrency_per_service,
                 discovery=discovery_for(settings, sources),
                 last_known_days=settings.scoring.last_known_days,
+                keep_all_days=settings.audit.keep_all_days,
             )
     except KeyboardInterrupt:
         _print_summary_of_latest(app.err, engine, resumed, started)

@@ -18,11 +18,11 @@ from checks.classify.artefact_links import LinkContext, links_in_html, links_in_
 from checks.classify.readme import analyse_readme
 from tracker.kernel import read_text
 from tracker.links import LinkKind
+from tracker.observing import observe_links
 from tracker.sources import SourceSet
 from tracker.sources.base import LinkStatus, Observation
-from tracker.store.engine import transaction
 from tracker.store.models import Link
-from tracker.store.observations import as_observation, latest_observations, record_observation
+from tracker.store.observations import as_observation, latest_observations
 
 # Links found by a hop are not hopped from again (no crawling).
 HOP_PROVENANCES = frozenset({"project-page", "readme"})
@@ -79,24 +79,8 @@ def prefetch(
     """
     with Session(engine) as session:
         seen = latest_observations(session, [link.id for link in links if link.id])
-    fresh: dict[str, list[Link]] = {}
-    for link in links:
-        if link.id is not None and link.id not in seen:
-            fresh.setdefault(link.url, []).append(link)
-    by_service: dict[str, list[Link]] = {}
-    for same_url in fresh.values():
-        source = sources.source_for(same_url[0].kind)
-        if source is not None:
-            by_service.setdefault(source.service, []).append(same_url[0])
-    made: dict[int, Observation] = {}
-    for service, group in by_service.items():
-        for target, observation in sources.by_service[service].observe_many(group):
-            with transaction(engine) as session:
-                for same in fresh[target.url]:
-                    assert same.id is not None
-                    record_observation(session, same.id, observation, audit_id=audit_id)
-                    made[same.id] = observation
-    return made
+    fresh = [link for link in links if link.id is not None and link.id not in seen]
+    return observe_links(engine, sources, fresh, audit_id=audit_id)
 
 
 def linked_from(
@@ -114,9 +98,9 @@ def linked_from(
     source = sources.source_for(link.kind)
     if source is None:
         return PageLinks([])
-    observation = source.observe(link)
-    with transaction(engine) as session:
-        record_observation(session, link.id, observation, audit_id=audit_id)
+    observation = observe_links(engine, sources, [link], audit_id=audit_id).get(link.id)
+    if observation is None:
+        return PageLinks([])
     readable = observation.status in _READABLE
     return PageLinks((_urls(link, observation.facts) if readable else None) or [], observation,
                      _contexts(link, observation.facts) if readable else [])

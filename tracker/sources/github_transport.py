@@ -320,6 +320,7 @@ class GitHubTransport:
                     self._local.sent,
                 )
             return Verdict.again(f"HTTP {status} rate limit", wait, rate_limited=True)
+        self._note_spent_window(exchange, resource)
         if status in RETRY_STATUSES:
             server_wait = self.policy.server_wait(response_headers)
             if server_wait is not None and server_wait > self.policy.max_rate_limit_wait:
@@ -331,10 +332,30 @@ class GitHubTransport:
         return Verdict.done(exchange)
 
     def _refuse_while_exhausted(self, resource: str, label: str) -> None:
-        """Send nothing while a known rate-limit window is still spent (it would cost a 403)."""
+        """Send nothing while a known rate-limit window is still spent (it would cost a 403).
+
+        A window that resets within the wait we allow is waited for instead.
+        """
         until = self._exhausted_until.get(resource)
-        if until is not None and time.time() < until:
+        if until is None or time.time() >= until:
+            return
+        wait = until - time.time()
+        if wait > self.policy.max_rate_limit_wait:
             raise RateLimited(f"{label}: not sent, the {resource} rate limit is spent", until)
+        self._sleep(wait)
+        self._ledger.waited(SERVICE, wait)
+        self._exhausted_until.pop(resource, None)
+
+    def _note_spent_window(self, exchange: Exchange, resource: str) -> None:
+        """An answer that spent the last request of its window: the next one would be refused."""
+        headers = exchange.headers
+        if headers.get("x-ratelimit-remaining") != "0":
+            return
+        try:
+            reset = float(headers.get("x-ratelimit-reset", ""))
+        except ValueError:
+            return
+        self._exhausted_until[resource] = reset + self.policy.reset_margin
 
     def _rate_limit_wait(self, exchange: Exchange) -> float | None:
         """Seconds until the rate limit lets us retry, or None when this is no rate-limit answer.

@@ -22,7 +22,8 @@ Facts of a repo the Hub did not describe (missing, rate_limited, error, and gate
 blocked by an error answer): `repo_id` (as asked for), `repo_type`, and
 `possibly_private_or_gated` (missing: true when no token was sent, since the Hub answers
 anonymous callers the same for missing and private repos), `retry_after_seconds`
-(rate_limited; None when the Hub gave no hint), `gated: true` (a GatedRepo error) or
+(rate_limited; None when the Hub gave no hint), `deferred: true` (rate_limited without a
+request: the quota its RateLimit headers announced was spent), `gated: true` (a GatedRepo error) or
 `disabled: true` (a "disabled" error).
 
 The Hub's info API is not conditional (ETags and 304s are served on file downloads only),
@@ -67,6 +68,7 @@ from tracker.sources.deadline import watch_httpx_client, watched
 from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt, RequestCancelled
 from tracker.sources.retrying import Verdict, retry
 from tracker.sources.statuses import link_status
+from tracker.sources.quota import QuotaGate
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ class _RequestScope:
     service: str
     requests: int = 0
     exchanges: list[str] = field(default_factory=list)
+    quota: QuotaGate | None = None  # told what each answer's RateLimit header says
 
 
 # huggingface_hub 1.x sends every call through one process-wide httpx.Client
@@ -135,6 +138,13 @@ def _record_response(response: httpx.Response) -> None:
     if response.has_redirect_location:
         outcome += f" -> {response.headers['Location']}"
     scope.exchanges.append(f"{_describe(response.request)} -> {outcome}")
+    if scope.quota is not None:
+        ratelimit = parse_ratelimit_headers(response.headers)
+        if ratelimit is not None:
+            # A redirect (a renamed repository) is followed by one more request: count it
+            # now, so that concurrent lookups do not spend the unit it needs.
+            follow_up = 1 if response.has_redirect_location else 0
+            scope.quota.update(ratelimit.remaining - follow_up, float(ratelimit.reset_in_seconds))
 
 
 def _hook_into_shared_client() -> None:
@@ -215,6 +225,10 @@ class HubClient:
         # config layer alone decides which token is used.
         self._api = HfApi(endpoint=self.endpoint, token=token or False,
                           user_agent=self.policy.user_agent)
+        # The API quota as the Hub's RateLimit headers tell it: nothing is sent once it is
+        # spent; the next window is waited for when it opens within max_rate_limit_wait.
+        self.quota = QuotaGate(max_wait=self.policy.max_rate_limit_wait,
+                               on_wait=lambda seconds: self.ledger.waited(SERVICE, seconds))
 
 
 class HuggingFaceSource(HubClient, SingleLinkSource):
@@ -232,7 +246,7 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
         if repo_type is None:
             reason = f"not a Hub repository link: {link.kind}"
             return Observation(self.service, LinkStatus.UNCHECKED, reason=reason)
-        scope = _RequestScope(self.ledger, self.service)
+        scope = _RequestScope(self.ledger, self.service, quota=self.quota)
         context_token = _active_scope.set(scope)
         try:
             status, facts, reason = self._fetch(repo_type, link.target, scope)
@@ -274,11 +288,18 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
         self, repo_type: str, repo_id: str, base: dict[str, Any], scope: _RequestScope,
         state: dict[str, bool],
     ) -> Verdict[Outcome]:
-        """One info request and what it came to."""
+        """One info request and what it came to (none when the quota is spent: deferred)."""
         state["connection_failed"] = False
+        deferral = self.quota.acquire()
+        if deferral is not None:
+            facts = {**base, "retry_after_seconds": round(deferral.seconds), "deferred": True}
+            return Verdict.done((LinkStatus.RATE_LIMITED, facts, deferral.reason("the Hub")))
         with watched(self.policy, self.interrupt) as watch:
             try:
-                info = self._info(repo_type, repo_id)
+                try:
+                    info = self._info(repo_type, repo_id)
+                finally:
+                    self.quota.settle()
             except httpx.TransportError as error:  # timeouts, refused or dropped connections
                 if watch.fired == "interrupted":
                     raise RequestCancelled(f"GET /api/{repo_type}s/{repo_id}") from None

@@ -228,3 +228,38 @@ def papers_by_last_scored(session: Session) -> list[tuple[int, datetime | None]]
         .order_by(col(Paper.id))
     )
     return [(int(paper_id), aware(last)) for paper_id, last in session.exec(query)]
+
+
+def papers_awaiting_a_look(session: Session) -> list[int]:
+    """Papers with a link whose newest observation is rate limited (deferred or refused).
+
+    Least recently observed first: ordered by the time of the link's newest observation that
+    was not rate limited (never observed first), then by paper id.
+    """
+    newest = (
+        select(ObservationRecord.link_id, func.max(ObservationRecord.id).label("last_id"))
+        .group_by(ObservationRecord.link_id)
+        .subquery()
+    )
+    waiting = (
+        select(Link.id, Link.paper_id)
+        .join(newest, newest.c.link_id == Link.id)
+        .join(ObservationRecord, col(ObservationRecord.id) == newest.c.last_id)
+        .where(ObservationRecord.status == "rate_limited")
+    )
+    link_papers = {int(link_id): int(paper_id) for link_id, paper_id in session.exec(waiting)}
+    if not link_papers:
+        return []
+    looked = (
+        select(ObservationRecord.link_id, func.max(ObservationRecord.checked_at))
+        .where(col(ObservationRecord.link_id).in_(list(link_papers)))
+        .where(ObservationRecord.status != "rate_limited")
+        .group_by(ObservationRecord.link_id)
+    )
+    last_look = {int(link_id): aware(moment) for link_id, moment in session.exec(looked)}
+    never = datetime.min.replace(tzinfo=UTC)
+    oldest: dict[int, datetime] = {}
+    for link_id, paper_id in link_papers.items():
+        moment = last_look.get(link_id) or never
+        oldest[paper_id] = min(moment, oldest.get(paper_id, moment))
+    return sorted(oldest, key=lambda paper_id: (oldest[paper_id], paper_id))

@@ -13,16 +13,33 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
-from tracker.errors import ConfigError
+from tracker.errors import ConfigError, ReprotrackError
+from tracker.store import content  # noqa: F401  (loads expand content references)
 from tracker.store.faults import database_failure, refuse_newer_schema
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite connection waits for the write lock
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_wal(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Write-ahead logging: readers never wait for the writer, and a commit is one append.
+
+    synchronous=NORMAL is safe in WAL mode (a crash of the process loses nothing committed;
+    only a power cut may lose the last commits). The mode is a property of the file, so
+    setting it on every connection is cheap after the first.
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -35,10 +52,12 @@ def create_store_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver we ship
     kwargs: dict[str, object] = {}
+    on_disk = False
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            on_disk = True
         kwargs["connect_args"] = {"check_same_thread": False}
     try:
         engine = create_engine(parsed, **kwargs)
@@ -46,6 +65,8 @@ def create_store_engine(url: str) -> Engine:
         raise ConfigError(f"unsupported database URL: {exc}", key="database.url") from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        if on_disk:  # an in-memory database has no file to log ahead of
+            event.listen(engine, "connect", _sqlite_wal)
     return engine
 
 

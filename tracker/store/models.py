@@ -75,6 +75,15 @@ class ObservationRecord(SQLModel, table=True):
     audit_id: int | None = Field(default=None, index=True)  # None: a one-off `check`
 
 
+class ContentRecord(SQLModel, table=True):
+    """A JSON body stored once, by the digest of its canonical form (tracker.store.content)."""
+
+    __tablename__ = "content"
+
+    digest: str = Field(primary_key=True)
+    body: Any = Field(sa_column=Column(JSON, nullable=False))
+
+
 class ScorecardRecord(SQLModel, table=True):
     """A paper's scorecard as computed at one check or audit (the score's history)."""
 

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.sources.base import LinkStatus, Observation
+from tracker.store.content import prefetch_bodies
 from tracker.store.models import ObservationRecord
 
 
@@ -56,10 +57,15 @@ def latest_observations(session: Session, link_ids: Iterable[int]) -> dict[int, 
         select(ObservationRecord.link_id, func.max(ObservationRecord.id).label("last_id"))
         .where(col(ObservationRecord.link_id).in_(ids))
         .group_by(ObservationRecord.link_id)
-        .subquery()
     )
-    query = select(ObservationRecord).join(newest, col(ObservationRecord.id) == newest.c.last_id)
-    return {row.link_id: row for row in session.exec(query)}
+    row_ids = [last_id for _, last_id in session.exec(newest)]
+    prefetch_bodies(session.connection(), ObservationRecord, row_ids)
+    rows: dict[int, ObservationRecord] = {}
+    for start in range(0, len(row_ids), 500):
+        query = select(ObservationRecord).where(
+            col(ObservationRecord.id).in_(row_ids[start:start + 500]))
+        rows.update({row.link_id: row for row in session.exec(query)})
+    return rows
 
 
 def history(session: Session, link_id: int, limit: int | None = None) -> list[ObservationRecord]:

@@ -149,3 +149,12 @@ def links_of(
     for link in session.exec(query):
         grouped[link.paper_id].append(link)
     return grouped
+
+
+def papers_by_id(session: Session, paper_ids: Iterable[int]) -> dict[int, Paper]:
+    """These papers by id (ids of deleted papers are absent)."""
+    ids = list(paper_ids)
+    if not ids:
+        return {}
+    query = select(Paper).where(col(Paper.id).in_(ids))
+    return {paper.id: paper for paper in session.exec(query) if paper.id is not None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -27,6 +28,14 @@ def scorecard_values(scorecard: Scorecard) -> dict[str, Any]:
         "findings": data,
         "figures": dict(data.get("reported") or {}),
     }
+
+
+def scorecard_row(
+    paper_id: int, scorecard: Scorecard, *, audit_id: int | None = None
+) -> dict[str, Any]:
+    """Every stored column of a new scorecard row (for `tracker.store.writer.StoreWriter`)."""
+    return {"paper_id": paper_id, "audit_id": audit_id, "created_at": datetime.now(UTC),
+            **scorecard_values(scorecard)}
 
 
 def save_scorecard(

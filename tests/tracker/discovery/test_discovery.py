@@ -241,7 +241,9 @@ def test_arxiv_is_asked_at_most_once_per_interval(
 
     arrivals = fake_arxiv.arrivals
     assert len(arrivals) == 3
-    assert all(b - a >= 0.19 for a, b in zip(arrivals, arrivals[1:]))
+    # Spaced by the client (0.2 s); arrival times at the server jitter by tens of milliseconds
+    # on a loaded 2-core machine, so the bound leaves room for that (unspaced would be ~0).
+    assert all(b - a >= 0.15 for a, b in zip(arrivals, arrivals[1:]))
 
 
 def test_the_cache_spares_identified_papers_and_retries_not_found_ones_after_the_interval(

@@ -259,15 +259,8 @@ class _RestObservation:
             self._expect_ok(tags)
             self.facts["tags"] = [tag["name"] for tag in self._json(tags)]
             self.facts["tags_more"] = gf.has_next_page(tags.headers.get("link"))
-        self.facts.setdefault("releases", [])
-        self.facts.setdefault("releases_more", False)
-        if self.facts.get("tags"):
-            releases = self._get(f"{api}/releases", gf.RELEASES_KEYS, {"per_page": 100})
-            if releases is not None:
-                self._expect_ok(releases)
-                self.facts["releases"] = gf.rest_release_facts(self._json(releases))
-                self.facts["releases_more"] = gf.has_next_page(releases.headers.get("link"))
-        else:
+        self._releases(api)
+        if not self.facts.get("tags"):
             self.facts.update(releases=[], releases_more=False)
         if not self.transport.authenticated:
             pushed_at = self.facts.get("pushed_at")
@@ -306,6 +299,10 @@ class _RestObservation:
             if path in self.previous_validators:
                 self.validators[path] = self.previous_validators[path]
         self.evidence.append("tree, README and tags carried over: the repository is unchanged")
+        self._releases(api)
+
+    def _releases(self, api: str) -> None:
+        """GET /releases when the repository has tags (a published release always has one)."""
         self.facts.setdefault("releases", [])
         self.facts.setdefault("releases_more", False)
         if self.facts.get("tags"):

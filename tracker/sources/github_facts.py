@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tracker.kernel import text_fact
-from tracker.sources.github_tree import listing_facts
+from tracker.sources.github_tree import LISTING_KEYS, listing_facts
 
 # Fact keys each REST endpoint produces: on a 304 these are carried over from the previous facts.
 REPO_KEYS = (
@@ -20,7 +20,7 @@ REPO_KEYS = (
     "private", "created_at", "pushed_at", "default_branch", "description", "homepage", "topics",
     "license_spdx", "license_name", "size_kb", "node_id",
 )
-TREE_KEYS = ("tree", "tree_blob_count", "listing_complete", "listing_gap", "tree_sha", "empty")
+TREE_KEYS = LISTING_KEYS
 README_KEYS = ("readme",)
 TAGS_KEYS = ("tags", "tags_more")
 RELEASES_KEYS = ("releases", "releases_more")

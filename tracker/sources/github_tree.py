@@ -61,8 +61,9 @@ def listing_facts(
     }
 
 
-_LISTING_KEYS = ("tree", "tree_blob_count", "listing_complete", "listing_gap", "tree_sha",
-                 "empty")
+# The fact keys a listing sets (carried over whole when the tree is known unchanged).
+LISTING_KEYS = ("tree", "tree_blob_count", "listing_complete", "listing_gap", "tree_sha",
+                "empty")
 
 
 def read_tree(
@@ -84,7 +85,7 @@ def read_tree(
     read = TreeRead()
     if (sha and previous_facts.get("tree_sha") == sha and previous_facts.get("listing_complete")
             and isinstance(previous_facts.get("tree"), list)):
-        read.facts = {key: previous_facts.get(key) for key in _LISTING_KEYS}
+        read.facts = {key: previous_facts.get(key) for key in LISTING_KEYS}
         read.evidence.append(f"tree {sha[:12]} unchanged since the last look (not fetched)")
         return read
     api = f"/repos/{full_name}/git/trees"
@@ -92,7 +93,7 @@ def read_tree(
     exchange = _get(transport, read, root_path, {"recursive": 1},
                     previous_validators.get(root_path))
     if exchange is None:  # 304: the same listing as last time
-        read.facts = {key: previous_facts.get(key) for key in _LISTING_KEYS}
+        read.facts = {key: previous_facts.get(key) for key in LISTING_KEYS}
         return read
     if exchange.status == 409:  # "Git Repository is empty."
         read.empty_repository = True

@@ -27,7 +27,8 @@ from typing import Any
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 SEED = TESTS / "fixtures" / "daily-papers.txt"
-ARTEFACT_SERVICES = ("huggingface", "zenodo", "osf", "web", "artefact_hosts")
+ARTEFACT_SERVICES = ("huggingface", "huggingface_files", "zenodo", "osf", "web",
+                     "artefact_hosts")
 
 
 def _extra_readmes(shares: str) -> dict[str, str]:

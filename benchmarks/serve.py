@@ -109,6 +109,10 @@ class BenchmarkFakes:
                 "statuses": {str(k): v for k, v in sorted(statuses.items())},
                 "not_modified": statuses.get(304, 0),
             }
+        hub = figures["huggingface"]
+        # The Hub's two quota buckets: the API (info, papers) and file downloads (cards).
+        hub["files_requests"] = len(self.hub.requests_to(r"/resolve/"))
+        hub["requests"] -= hub["files_requests"]
         github = figures["github"]
         github["graphql_requests"] = len(self.github.server.requests_to(r"graphql$", "POST"))
         github["rest_requests"] = github["requests"] - github["graphql_requests"]

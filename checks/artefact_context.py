@@ -6,7 +6,9 @@ or data is then said only by the README or project page that links it ("| R-50 |
 [Google Drive](...)" in a Model Zoo table). This module finds the link's context in the
 paper's READMEs (its code repositories') and project pages, and judges it with the
 attribution rules (checks.classify.attribution), so such a share counts when the authors'
-own text says what it is, and as what.
+own text says what it is, and as what. The cards of the paper's own Hub models and datasets
+are read the same way: a model card often links the data the model was trained on (a
+third-party input) or the authors' dataset (their release).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import functools
 
 from checks.base import LinkFacts, PaperFacts
-from checks.classify.artefact_links import LinkContext, links_in_html
+from checks.classify.artefact_links import LinkContext, links_in_html, links_in_markdown
 from checks.classify.attribution import (
     ArtefactJudgement,
     Attribution,
@@ -27,6 +29,7 @@ from tracker.kernel import read_text
 from tracker.links import LinkKind, normalise_url
 
 PAGE_KINDS = (LinkKind.PROJECT_PAGE, LinkKind.WEB)
+CARD_KINDS = (LinkKind.HF_MODEL, LinkKind.HF_DATASET)
 
 
 def _identity(paper: PaperFacts) -> PaperIdentity:
@@ -51,11 +54,20 @@ def _contexts(paper: PaperFacts) -> list[LinkContext]:
     for repo in code_repos(paper):
         if repo.status in REACHABLE:
             found += readme_links(repo)
+    for entry in paper.links_of(*CARD_KINDS):
+        card = read_text(entry.facts.get("card")) if entry.status in REACHABLE else None
+        if card is not None and card.text:
+            found += _card_links(card.text)
     for page in paper.links_of(*PAGE_KINDS):
         text = read_text(page.facts.get("html")) if page.status in REACHABLE else None
         if text is not None and text.text:
             found += _page_links(text.text, str(page.facts.get("final_url") or page.url))
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _card_links(text: str) -> tuple[LinkContext, ...]:
+    return tuple(links_in_markdown(text))
 
 
 @functools.lru_cache(maxsize=4096)

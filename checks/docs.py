@@ -199,14 +199,16 @@ def _release_contents() -> list[str]:
     """Where weights and data are found, whose they are, promises and per-artefact licenses."""
     from checks import artefact_licenses
     from checks.classify import artefact_links, attribution, identity, promises_in_readme
+    from tracker.discovery import rules as discovery_rules
 
     lines = ["## Release contents: where weights and data are found", "",
-             "Weights and data count wherever the paper released them. READMEs and project "
-             "pages are read with their context, each link judged by the rules below; "
+             "Weights and data count wherever the paper released them. READMEs, Hub model and "
+             "dataset cards and project pages are read with their context, each link judged by the rules below; "
              "high-confidence artefacts count at once, medium ones are listed as unconfirmed "
              "candidates (`reprotrack confirm`), third-party inputs never count.", ""]
     for title, module in (("Reading links in context", artefact_links),
                           ("What a link is, and whose", attribution),
+                          ("Links found by discovery: which count at once", discovery_rules),
                           ("Promises and placeholders", promises_in_readme),
                           ("Each artefact's license", artefact_licenses),
                           ("Is the cited repository the paper's?", identity)):

@@ -105,14 +105,18 @@ def hub(
     license: str | None = "apache-2.0",
     downloads: int = 0,
     likes: int = 0,
+    card: str | None = None,
 ) -> LinkFacts:
-    """A Hugging Face model/dataset/space link as the Hub source records it."""
+    """A Hugging Face model/dataset/space link as the Hub source records it (`card`: the
+    card's text, stored as the source stores it)."""
     prefix = {"hf_model": "", "hf_dataset": "datasets/", "hf_space": "spaces/"}[kind]
     facts: dict[str, Any] = {}
     if status in ("ok", "moved", "gated"):
         facts = {"repo_id": repo_id, "repo_type": kind.removeprefix("hf_"), "private": False,
                  "gated": gated, "license": license, "downloads": downloads, "likes": likes,
                  "files": files if files is not None else [], "sha": "0" * 40}
+        if card is not None:
+            facts["card"] = text_fact("README.md", len(card), card)
     return LinkFacts(url=f"https://huggingface.co/{prefix}{repo_id}", kind=kind,
                      provenance="paper_index", status=status, facts=facts)
 

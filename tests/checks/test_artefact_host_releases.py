@@ -194,3 +194,25 @@ def test_an_unlisted_share_the_readme_uses_as_an_input_does_not_count() -> None:
     finding = check_data_released(paper(github(readme=readme), share))
 
     assert finding.outcome is not Outcome.PASS
+
+
+def test_a_share_the_papers_model_card_calls_its_dataset_counts_as_data() -> None:
+    from checks.data_released import check_data_released
+    from paper_examples import hub, model_files
+
+    card = ("# SharpNet\n\nFine-tuned from [a base](https://huggingface.co/bigco/depth-base).\n\n"
+            "## Our dataset\n\nWe release SharpDepth-100k: "
+            "[download](https://drive.google.com/drive/folders/1SharpDepthFolderId).\n")
+    share = LinkFacts(url="https://drive.google.com/drive/folders/1SharpDepthFolderId",
+                      kind="drive_folder", provenance="hf-card", status="ok",
+                      facts={"facts_version": 2})
+    model = hub("vislab/sharpnet", files=model_files(), card=card)
+
+    with_card = check_data_released(paper(github("https://github.com/vislab/sharpnet"), model, share))
+    without = check_data_released(paper(github("https://github.com/vislab/sharpnet"),
+                                        hub("vislab/sharpnet", files=model_files()), share))
+
+    assert with_card.outcome is Outcome.PASS
+    assert any("by the README or page" in line and "dataset" in line.lower()
+               for line in with_card.evidence)
+    assert without.outcome is not Outcome.PASS  # nothing says what the folder holds

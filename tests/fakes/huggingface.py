@@ -10,6 +10,8 @@ Wire format, as huggingface_hub 1.x reads it and as the Hub was observed to answ
 - Missing or hidden (private) repos: anonymous callers get 401 with `X-Error-Message` and
   (by default) `X-Error-Code: RepoNotFound`; callers with a token get 404 `RepoNotFound`.
   A token the Hub does not know gets 401 "Invalid credentials in Authorization header".
+- `/resolve/{rev}/README.md` answers the card: `card_text` when a test sets it, else a small
+  generated card (front matter and a title); its `blobId` and size follow its text.
 - Gated repos: the info endpoint answers 200 with `gated: "auto"|"manual"`; file downloads
   (`/resolve/`) answer 401 (anonymous) or 403 (token without accepted terms) `GatedRepo`.
 - Disabled repos: info 200 with `disabled: true` (observed on models), or, with
@@ -81,6 +83,7 @@ class HubRepo:
     downloads: int = 0
     likes: int = 0
     card: bool = True
+    card_text: str | None = None  # the README.md body (None: a generated minimal card)
     card_data: dict[str, Any] = field(default_factory=dict)
     pipeline_tag: str | None = None
     library_name: str | None = None
@@ -99,7 +102,7 @@ class HubRepo:
     @property
     def sha(self) -> str:
         """A commit id that changes whenever the file list changes."""
-        return _hex(f"{self.repo_id}:{sorted(self.files.items())}")
+        return _hex(f"{self.repo_id}:{sorted(self.files.items())}:{self.card_text}")
 
     def visible_to(self, user: str | None) -> bool:
         """Whether `user` (None: anonymous) may see this repository at all."""
@@ -322,7 +325,8 @@ class FakeHub(FakeServer):
             return _error(403, f"{restricted} and you are not in the authorized list.", "GatedRepo")
         if match["path"] not in _all_files(repo):
             return _error(404, "Entry not found", "EntryNotFound")
-        body = f"fake content of {match['path']}".encode()
+        body = (_card_body(repo) if match["path"] == "README.md"
+                else f"fake content of {match['path']}".encode())
         headers = {"ETag": f'"{_hex(match["path"])}"', "X-Repo-Commit": repo.sha}
         return FakeResponse(200, body, headers)
 
@@ -374,18 +378,26 @@ def _error(status: int, message: str, code: str | None = None) -> FakeResponse:
     return FakeResponse.json({"error": message}, status, headers)
 
 
+def _card_body(repo: HubRepo) -> bytes:
+    if repo.card_text is not None:
+        return repo.card_text.encode()
+    license_line = f"license: {repo.license}\n" if isinstance(repo.license, str) else ""
+    return f"---\n{license_line}---\n\n# {repo.repo_id}\n".encode()
+
+
 def _all_files(repo: HubRepo) -> dict[str, int]:
     files = {".gitattributes": 1519}
     if repo.card:
-        files["README.md"] = 2048
+        files["README.md"] = len(_card_body(repo))
     files.update(repo.files)
     return files
 
 
-def _sibling(path: str, size: int, blobs: bool) -> dict[str, Any]:
+def _sibling(path: str, size: int, blobs: bool, repo: HubRepo | None = None) -> dict[str, Any]:
     sibling: dict[str, Any] = {"rfilename": path}
     if blobs:
-        sibling["blobId"] = _hex(f"blob:{path}:{size}")
+        content = _card_body(repo).decode() if repo is not None and path == "README.md" else ""
+        sibling["blobId"] = _hex(f"blob:{path}:{size}:{content}")
         sibling["size"] = size
         if path.endswith(_LFS_SUFFIXES) or size >= _LFS_MIN_SIZE:
             sha256 = _hex(f"lfs:{path}:{size}", 64)
@@ -417,7 +429,7 @@ def _info_json(repo: HubRepo, blobs: bool) -> dict[str, Any]:
         "disabled": repo.disabled,
         "tags": _tags(repo),
         "likes": repo.likes,
-        "siblings": [_sibling(path, size, blobs) for path, size in files.items()],
+        "siblings": [_sibling(path, size, blobs, repo) for path, size in files.items()],
         "usedStorage": sum(files.values()),
     }
     if repo.card:

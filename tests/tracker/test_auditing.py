@@ -114,17 +114,18 @@ def test_an_audit_observes_each_link_once_scores_each_paper_and_counts_requests(
     assert set(looks) == every_link and set(looks.values()) == {1}
     assert set(cards) == set(before) and set(cards.values()) == {1}
     assert first.errors == 0
-    assert first.requests == {"github": len(fake_github.server.log), "huggingface": len(fake_hub.log),
+    assert first.requests == {"github": len(fake_github.server.log), **hub_requests(fake_hub),
                               "osf": len(fake_osf.log), "web": len(fake_web.log)}
     assert [e.papers_done for e in events if e.chunk_done] == [20, 40, 56]
     assert max(e.links_checked for e in events) == 15
 
-    logged = {name: len(log) for name, log in (("github", fake_github.server.log),
-                                               ("huggingface", fake_hub.log))}
+    logged = {"github": len(fake_github.server.log), **hub_requests(fake_hub)}
     second = run_audit(engine, sources_for(fake_github, fake_hub, fake_osf), DEFAULT_WEIGHTS)
 
     assert second.requests["github"] == len(fake_github.server.log) - logged["github"]
-    assert second.requests["huggingface"] == len(fake_hub.log) - logged["huggingface"]
+    assert second.requests["huggingface"] == (hub_requests(fake_hub)["huggingface"]
+                                              - logged["huggingface"])
+    assert "huggingface_files" not in second.requests  # unchanged cards are carried over
     assert second.not_modified == {"github": second.requests["github"]}  # ETags: all 304
     with Session(engine) as session:  # an audit never modifies the papers themselves
         assert {p.id: p.updated_at for p in session.exec(select(Paper))} == before
@@ -181,6 +182,13 @@ def test_an_interrupted_audit_resumes_without_checking_anything_twice(
     assert resumed.message is None
 
 
+def hub_requests(fake_hub: FakeHub) -> dict[str, int]:
+    """The fake Hub's log as the ledger counts it: API requests, and file downloads (cards)."""
+    files = len(fake_hub.requests_to("/resolve/"))
+    counted = {"huggingface": len(fake_hub.log) - files, "huggingface_files": files}
+    return {service: n for service, n in counted.items() if n}
+
+
 def test_a_url_cited_in_two_chunks_is_fetched_once(db_url: str, fake_hub: FakeHub) -> None:
     engine = open_store(db_url)
     fake_hub.add_model("org/shared", files={"model.safetensors": 5_000_000})
@@ -189,7 +197,8 @@ def test_a_url_cited_in_two_chunks_is_fetched_once(db_url: str, fake_hub: FakeHu
     audit = run_audit(engine, sources_for(None, fake_hub), DEFAULT_WEIGHTS, chunk_size=1)
 
     looks, cards, every_link = per_audit(engine, audit.id)
-    assert len(fake_hub.info_requests()) == 1 and audit.requests == {"huggingface": 1}
+    assert len(fake_hub.info_requests()) == 1
+    assert audit.requests == {"huggingface": 1, "huggingface_files": 1}  # its info, its card
     assert set(looks) == every_link and len(every_link) == 2 and len(cards) == 2
 
 

@@ -35,19 +35,29 @@ from tracker.discovery.identify import (
     arxiv_entry,
     identify,
 )
-from tracker.discovery.pages import is_code_repository, is_project_page, linked_from, prefetch
+from tracker.discovery.pages import (
+    is_code_repository,
+    is_hub_entry,
+    is_project_page,
+    linked_from,
+    prefetch,
+)
 from tracker.discovery.rules import (
+    BACKLINK_PROVENANCES,
     CONFIDENCE,
     HUB_KINDS,
     IDENTITY_KINDS,
     RECORD_KINDS,
     SOLE_REPOSITORY_CONFIDENCE,
     Proposal,
+    card_links_back,
+    derivative_reason,
     is_site_repository,
     judge,
     owners_of,
 )
 from tracker.identifiers import is_link_title
+from tracker.kernel import read_text
 from tracker.links import LinkKind, NormalisedLink, extract_links, normalise_url
 from tracker.sources import SourceSet, http_policy
 from tracker.sources.arxiv import ArxivClient
@@ -58,7 +68,7 @@ from tracker.store.models import Link, Paper, PaperMatch
 from tracker.store.papers import LinkState, PaperFields, add_links, links_of, merge_fields
 
 # The passes of discovery over a list of papers, in order, as its progress counts them.
-DISCOVERY_PASSES = ("identifying", "reading pages", "reading READMEs")
+DISCOVERY_PASSES = ("identifying", "reading pages", "reading READMEs and cards")
 
 __all__ = [
     "DISCOVERY_PASSES",
@@ -181,6 +191,7 @@ def discover(
     for paper_id in ids:
         _readme_step(engine, clients.sources, paper_id, settings, summary, audit_id)
         _repository_step(engine, clients, paper_id, settings, summary, moment, audit_id)
+        _card_step(engine, clients.sources, paper_id, settings, summary, audit_id)
         advance()
     return summary
 
@@ -420,6 +431,57 @@ def _readme_step(
             if link.kind in HUB_KINDS or link.kind in RECORD_KINDS
         ]
     _write(engine, paper_id, proposals, settings, summary)
+
+
+def _card_step(
+    engine: Engine, sources: SourceSet, paper_id: int, settings: DiscoverySettings,
+    summary: DiscoverySummary, audit_id: int | None,
+) -> None:
+    """Weights and data linked from the cards of the paper's Hub models and datasets (one
+    hop), and the Hub entries proposed for it (tagged with its arXiv id, or on its paper page,
+    by an owner that is not one of its own) whose card links back to its code or page."""
+    links = _active_links(engine, paper_id)
+    identity = _identity(engine, paper_id, links)
+    proposals: list[Proposal] = []
+    for entry in filter(is_hub_entry, links):
+        read = linked_from(engine, sources, entry, audit_id=audit_id)
+        if read.observation is not None and entry.id is not None:
+            summary.observed[entry.id] = read.observation
+        proposals += _artefact_proposals(read.contexts, "hf-card", identity)
+    _write(engine, paper_id, proposals, settings, summary)
+    own = {link.url for link in links if is_code_repository(link) or is_project_page(link)}
+    if not own:
+        return
+    own_entries = {link.target.lower() for link in links if link.kind in HUB_KINDS}
+    for candidate in _candidate_links(engine, paper_id):
+        if not is_hub_entry(candidate) or candidate.provenance not in BACKLINK_PROVENANCES:
+            continue
+        read = linked_from(engine, sources, candidate, audit_id=audit_id)
+        if not card_links_back(read.contexts, own):
+            continue
+        card = read_text(read.facts.get("card"))
+        copy = derivative_reason(candidate.target, card.text if card else None,
+                                 read.facts.get("card_data"), own_entries)
+        if copy is None:
+            _promote_backlinked(engine, candidate, summary)
+
+
+def _candidate_links(engine: Engine, paper_id: int) -> list[Link]:
+    with Session(engine) as session:
+        return list(session.exec(select(Link).where(
+            Link.paper_id == paper_id, col(Link.state) == LinkState.CANDIDATE)).all())
+
+
+def _promote_backlinked(engine: Engine, candidate: Link, summary: DiscoverySummary) -> None:
+    """A Hub entry whose card names the paper's own code is the authors' release."""
+    with transaction(engine) as session:
+        row = session.get(Link, candidate.id)
+        if row is None or row.state != LinkState.CANDIDATE:
+            return
+        row.state, row.provenance = LinkState.ACTIVE, "hf-card-backlink"
+        row.confidence = CONFIDENCE["hf-card-backlink"][0]
+        session.add(row)
+    summary.links_added["hf-card-backlink"] += 1
 
 
 def _repository_step(

@@ -1,7 +1,8 @@
-"""One hop from the paper's own pages: its project pages' links and its READMEs' links.
+"""One hop from the paper's own pages: its project pages', READMEs' and Hub cards' links.
 
-The links come from facts the sources already record: a page's `outbound_links` (web source)
-and a repository's `readme.links` (GitHub source). The newest stored observation of the page
+The links come from facts the sources already record: a page's `outbound_links` (web source),
+a repository's README text (GitHub source) and a Hub model's or dataset's card text (Hub
+source). The newest stored observation of the page
 or repository is read when it has them; only a page or repository never observed is fetched
 now, through its source, and that observation is stored as part of the link's history (so
 the check that follows need not fetch it again). No page found by a hop is itself followed.
@@ -25,7 +26,8 @@ from tracker.store.models import Link
 from tracker.store.observations import as_observation, latest_observations
 
 # Links found by a hop are not hopped from again (no crawling).
-HOP_PROVENANCES = frozenset({"project-page", "readme"})
+HOP_PROVENANCES = frozenset({"project-page", "readme", "hf-card"})
+CARD_KINDS = frozenset({LinkKind.HF_MODEL, LinkKind.HF_DATASET})
 _READABLE = frozenset({LinkStatus.OK, LinkStatus.MOVED})
 
 
@@ -40,6 +42,7 @@ class PageLinks:
     urls: list[str]
     observation: Observation | None = None
     contexts: list[LinkContext] = field(default_factory=list)
+    facts: dict[str, object] = field(default_factory=dict)  # what was read (readable only)
 
 
 def is_project_page(link: Link) -> bool:
@@ -54,8 +57,20 @@ def is_code_repository(link: Link) -> bool:
     return link.kind == LinkKind.GITHUB_REPO
 
 
+def is_hub_entry(link: Link) -> bool:
+    """A Hub model or dataset of the paper (or proposed for it), whose card is read: the one
+    second hop allowed, since READMEs link models whose cards link the data; an entry found
+    in a card is not read in turn."""
+    return link.kind in CARD_KINDS and link.provenance != "hf-card"
+
+
 def _urls(link: Link, facts: dict[str, object]) -> list[str] | None:
     """The linked URLs the facts hold, or None when they hold none for this kind."""
+    if link.kind in CARD_KINDS:
+        card = read_text(facts.get("card"))
+        if card is None or card.text is None:
+            return None
+        return [context.url for context in links_in_markdown(card.text)]
     if link.kind == LinkKind.GITHUB_REPO:
         readme = read_text(facts.get("readme"))
         if readme is None:
@@ -94,7 +109,8 @@ def linked_from(
         previous = as_observation(row)
         readable = previous.status in _READABLE
         urls = _urls(link, previous.facts) if readable else None
-        return PageLinks(urls or [], None, _contexts(link, previous.facts) if readable else [])
+        return PageLinks(urls or [], None, _contexts(link, previous.facts) if readable else [],
+                         dict(previous.facts) if readable else {})
     source = sources.source_for(link.kind)
     if source is None:
         return PageLinks([])
@@ -103,14 +119,15 @@ def linked_from(
         return PageLinks([])
     readable = observation.status in _READABLE
     return PageLinks((_urls(link, observation.facts) if readable else None) or [], observation,
-                     _contexts(link, observation.facts) if readable else [])
+                     _contexts(link, observation.facts) if readable else [],
+                     dict(observation.facts) if readable else {})
 
 
 def _contexts(link: Link, facts: dict[str, object]) -> list[LinkContext]:
-    """Every link of the stored README or page text, with its context ([] without text)."""
-    if link.kind == LinkKind.GITHUB_REPO:
-        readme = read_text(facts.get("readme"))
-        return links_in_markdown(readme.text) if readme is not None and readme.text else []
+    """Every link of the stored README, card or page text, with its context ([] without)."""
+    if link.kind == LinkKind.GITHUB_REPO or link.kind in CARD_KINDS:
+        text = read_text(facts.get("readme" if link.kind == LinkKind.GITHUB_REPO else "card"))
+        return links_in_markdown(text.text) if text is not None and text.text else []
     page = read_text(facts.get("html"))
     if page is None or not page.text:
         return []

@@ -15,7 +15,10 @@ Facts of a repo the Hub answered (statuses ok, moved, private, gated, blocked):
 - `tags`, `arxiv_ids` (from `arxiv:` tags), `pipeline_tag`, `library_name`
 - `files` ([{"path", "size"}], sizes in bytes, None when the Hub gave none),
   `files_total_size`, `has_card` (README.md present), `card_data` (the card metadata keys
-  in `CARD_DATA_KEYS` that are set)
+  in `CARD_DATA_KEYS` that are set), `card_blob` (the card's blob id)
+- `card` (models and datasets with a card, not gated): the card's text as `text_fact`
+  (`tracker.sources.hub_cards`: one more request, none when `card_blob` is unchanged since the
+  previous look); `card_error` when it could not be read (the card's links are then unknown)
 - `space_sdk`, `space_stage`, `space_hardware` (Spaces only, else None)
 
 Facts of a repo the Hub did not describe (missing, rate_limited, error, and gated or
@@ -27,7 +30,7 @@ request: the quota its RateLimit headers announced was spent), `gated: true` (a 
 `disabled: true` (a "disabled" error).
 
 The Hub's info API is not conditional (ETags and 304s are served on file downloads only),
-so `previous` observations are not used and `unchanged` is never set.
+so `unchanged` is never set; `previous` is used only to carry a card's text over.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from huggingface_hub.errors import (
 )
 from huggingface_hub.utils import parse_ratelimit_headers
 
+from tracker.kernel import text_fact
 from tracker.links import LinkKind
 from tracker.sources.base import (
     LinkStatus,
@@ -65,10 +69,12 @@ from tracker.sources.base import (
 )
 from tracker.sources.breaker import HostBreaker, HostUnreachable
 from tracker.sources.deadline import watch_httpx_client, watched
+from tracker.sources.hub_cards import CARD_PATH, CARD_REPO_TYPES, read_card
+from tracker.sources.hub_cards import LEDGER_SERVICE as CARD_LEDGER_SERVICE
 from tracker.sources.policy import RETRY_STATUSES, HttpPolicy, Interrupt, RequestCancelled
+from tracker.sources.quota import QuotaGate
 from tracker.sources.retrying import Verdict, retry
 from tracker.sources.statuses import link_status
-from tracker.sources.quota import QuotaGate
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +94,8 @@ _INVALID_TOKEN_MESSAGE = "Invalid credentials in Authorization header"
 HUB_TOKEN_REJECTED = "the Hugging Face Hub rejected the token (401)"
 
 Outcome = tuple[LinkStatus, dict[str, Any], str | None]  # status, facts, reason
+# Statuses whose card is read: answered with facts and files (a gated card is behind the gate).
+CARD_STATUSES = frozenset({LinkStatus.OK, LinkStatus.MOVED, LinkStatus.PRIVATE})
 
 
 @dataclass
@@ -252,10 +260,39 @@ class HuggingFaceSource(HubClient, SingleLinkSource):
             status, facts, reason = self._fetch(repo_type, link.target, scope)
         finally:
             _active_scope.reset(context_token)
+        if status in CARD_STATUSES and facts.get("has_card") and repo_type in CARD_REPO_TYPES:
+            facts = self._with_card(facts, previous, scope)
         return Observation(
             self.service, status, facts,
             evidence=scope.exchanges, requests=scope.requests, reason=reason,
         )
+
+    def _with_card(
+        self, facts: dict[str, Any], previous: Observation | None, scope: _RequestScope
+    ) -> dict[str, Any]:
+        """The facts with the card's text: carried over when its blob is unchanged, else read."""
+        before = previous.facts if previous is not None and previous.status in CARD_STATUSES \
+            else {}
+        blob = facts.get("card_blob")
+        kept = before.get("card")
+        if (blob and before.get("card_blob") == blob and before.get("repo_id") == facts["repo_id"]
+                and isinstance(kept, dict) and kept.get("text") is not None):
+            return {**facts, "card": kept}
+        # Another bucket than the API's (file downloads): counted, never settling the gate.
+        card_scope = _RequestScope(self.ledger, CARD_LEDGER_SERVICE)
+        context_token = _active_scope.set(card_scope)
+        try:
+            read = read_card(self, str(facts["repo_type"]), str(facts["repo_id"]),
+                             str(facts.get("sha") or "") or None)
+        finally:
+            _active_scope.reset(context_token)
+        scope.requests += card_scope.requests
+        scope.exchanges.extend(card_scope.exchanges)
+        if read.error is not None:
+            return {**facts, "card_error": read.error}
+        if read.absent:
+            return {**facts, "has_card": False}
+        return {**facts, "card": text_fact(CARD_PATH, read.size, read.text)}
 
     # -- one repo, with retries ----------------------------------------------------------
     def _fetch(self, repo_type: str, repo_id: str, scope: _RequestScope) -> Outcome:
@@ -454,6 +491,8 @@ def _repo_facts(info: Any, repo_type: str, requested_id: str) -> dict[str, Any]:
         "files_total_size": sum(f["size"] or 0 for f in files),
         "has_card": any(f["path"].lower() == "readme.md" for f in files),
         "card_data": _card_data(info),
+        "card_blob": next((s.blob_id for s in (info.siblings or [])
+                           if s.rfilename == CARD_PATH and getattr(s, "blob_id", None)), None),
         "space_sdk": getattr(info, "sdk", None),
         "space_stage": runtime.stage if runtime is not None else None,
         "space_hardware": runtime.hardware if runtime is not None else None,

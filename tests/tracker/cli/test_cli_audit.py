@@ -85,11 +85,13 @@ def test_an_audit_logs_each_chunk_and_ends_with_a_summary_line(services, db_url:
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
     assert lines[:2] == [  # not a terminal: one plain line per chunk of 2
-        "audit #1: 2/3 papers, 4 links, 0 errors, requests huggingface=3",
-        "audit #1: 3/3 papers, 6 links, 0 errors, requests huggingface=4",
+        # the Hub's API and, in its own quota bucket, its file downloads (the cards)
+        "audit #1: 2/3 papers, 4 links, 0 errors, requests huggingface=3 huggingface_files=3",
+        "audit #1: 3/3 papers, 6 links, 0 errors, requests huggingface=4 huggingface_files=4",
     ]
     assert lines[2].startswith(
-        "audit #1 completed: 3/3 papers, 6 links, requests huggingface=4, 304s none, "
+        "audit #1 completed: 3/3 papers, 6 links, requests huggingface=4 huggingface_files=4, "
+        "304s none, "
         "rate-limit waits none, 0 errors, ")
     assert result.stdout == ""
 
@@ -253,4 +255,4 @@ def test_the_discovery_stage_names_its_pass() -> None:
 
     assert [at(1), at(4), at(6), at(12)] == [
         "identifying 1/4 papers", "identifying 4/4 papers", "reading pages 2/4 papers",
-        "reading READMEs 4/4 papers"]
+        "reading READMEs and cards 4/4 papers"]

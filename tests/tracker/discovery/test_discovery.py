@@ -345,3 +345,59 @@ def test_an_unreadable_paper_page_is_a_failure_never_an_absent_page(
     recovered = discover(engine, clients, [paper_id], SETTINGS)  # the failure was not cached
     assert recovered.failures == [] and recovered.incomplete == set()
     assert "https://github.com/furonghuang-lab/Easy2Hard-Bench" in all_links(engine, paper_id)
+
+
+# -- model and dataset cards ----------------------------------------------------------------
+def test_a_tagged_entry_whose_card_links_the_code_is_the_authors_and_a_copy_is_not(
+    db_url: str, clients: DiscoveryClients, fake_hub: FakeHub, fake_github: FakeGitHub,
+) -> None:
+    """A student uploads the lab's checkpoint under their own account: the Hub ties it to the
+    paper by its arXiv tag, and its card links the lab's code. A quantised copy does both too,
+    and says it is a copy."""
+    fake_github.add_repo("vislab", "sharpnet", readme="# SharpNet\nTraining code.\n")
+    fake_hub.add_paper("2507.01234", "SharpNet: Sharper Depth from One Image")
+    fake_hub.add_model("jdoe/sharpnet-large", tags=["arxiv:2507.01234"], files={
+        "model.safetensors": 900_000_000}, card_text=(
+            "# SharpNet-Large\n\nCheckpoint of [SharpNet](https://github.com/vislab/sharpnet), "
+            "trained as in the paper.\n"))
+    fake_hub.add_model("quant-co/sharpnet-large-GGUF", tags=["arxiv:2507.01234"], card_text=(
+        "# SharpNet-Large GGUF\n\nQuantized with llama.cpp. Code: "
+        "https://github.com/vislab/sharpnet\n"))
+    fake_hub.add_model("other/unrelated-depth", tags=["arxiv:2507.01234"],
+                       card_text="# A depth model\n\nCites SharpNet.\n")
+    engine = open_store(db_url)
+    paper_id = store_paper(engine, arxiv_id="2507.01234",
+                           links=[normalise_url("https://github.com/vislab/sharpnet")])
+
+    summary = discover(engine, clients, [paper_id], SETTINGS)
+
+    links = all_links(engine, paper_id)
+    student = links["https://huggingface.co/jdoe/sharpnet-large"]
+    assert (student.state, student.provenance) == ("active", "hf-card-backlink")
+    assert links["https://huggingface.co/quant-co/sharpnet-large-GGUF"].state == "candidate"
+    assert links["https://huggingface.co/other/unrelated-depth"].state == "candidate"
+    assert summary.links_added["hf-card-backlink"] == 1
+
+
+def test_the_card_of_the_papers_model_gives_its_data_and_not_its_base_model(
+    db_url: str, clients: DiscoveryClients, fake_hub: FakeHub, fake_github: FakeGitHub,
+    fake_web: FakeWeb,
+) -> None:
+    fake_github.add_repo("vislab", "sharpnet",
+                         readme="# SharpNet\nWeights: https://huggingface.co/vislab/sharpnet\n")
+    fake_hub.add_model("vislab/sharpnet", files={"model.safetensors": 900_000_000}, card_text=(
+        "# SharpNet\n\nFine-tuned from [DepthBase](https://huggingface.co/bigco/depth-base).\n\n"
+        "## Training data\n\nWe train on [NYUv2](https://huggingface.co/datasets/nyu/nyuv2).\n\n"
+        "## Our dataset\n\nWe release SharpDepth-100k: "
+        "[download](https://drive.google.com/drive/folders/1SharpDepthFolderId).\n"))
+    engine = open_store(db_url)
+    paper_id = store_paper(engine, "SharpNet: Sharper Depth from One Image",
+                           links=[normalise_url("https://github.com/vislab/sharpnet")])
+
+    discover(engine, clients, [paper_id], SETTINGS)
+
+    links = all_links(engine, paper_id)
+    drive = links["https://drive.google.com/drive/folders/1SharpDepthFolderId"]
+    assert (drive.state, drive.provenance) == ("active", "hf-card")
+    assert "https://huggingface.co/bigco/depth-base" not in links  # its base: third party
+    assert "https://huggingface.co/datasets/nyu/nyuv2" not in links  # trained on: third party

@@ -79,8 +79,12 @@ def test_model_with_safetensors_weights_and_a_license(fake_hub: FakeHub) -> None
     assert facts["gated"] is False and facts["private"] is False and facts["moved_to"] is None
     assert facts["last_modified"] == "2024-05-02T08:30:00Z" and len(facts["sha"]) == 40
     json.dumps(facts)  # every fact is JSON-serialisable
-    assert observation.requests == 1 and source.ledger.total("huggingface") == 1
-    assert observation.evidence == ["GET /api/models/lab/vision-7b?blobs=true -> 200"]
+    # The info request, then the card (another Hub bucket: file downloads).
+    assert observation.requests == 2 and source.ledger.total("huggingface") == 1
+    assert source.ledger.total("huggingface_files") == 1  # the Hub's other quota bucket
+    assert observation.evidence[0] == "GET /api/models/lab/vision-7b?blobs=true -> 200"
+    assert observation.evidence[1].startswith("GET /lab/vision-7b/resolve/")
+    assert facts["card"]["path"] == "README.md" and "lab/vision-7b" in facts["card"]["text"]
 
 
 def test_dataset_with_parquet_files(fake_hub: FakeHub) -> None:
@@ -221,7 +225,7 @@ def test_renamed_repo_is_moved_with_the_new_facts(fake_hub: FakeHub) -> None:
     assert observation.facts["moved_to"] == "new-lab/model-v2"
     assert observation.facts["requested_id"] == "old-lab/model"
     assert observation.facts["license"] == "mit"
-    assert observation.requests == 2  # the 307 hop is a request too
+    assert observation.requests == 3  # the 307 hop is a request too, then the card
     assert observation.evidence[0] == (
         "GET /api/models/old-lab/model?blobs=true -> 307 -> /api/models/new-lab/model-v2?blobs=true"
     )
@@ -252,7 +256,7 @@ def test_links_of_other_services_are_unchecked(fake_hub: FakeHub) -> None:
 
 # -- rate limits and faults ---------------------------------------------------------------
 def test_short_rate_limit_wait_then_success(fake_hub: FakeHub) -> None:
-    fake_hub.add_model("lab/model")
+    fake_hub.add_model("lab/model", card=False)
     fake_hub.exhaust_rate_limit(reset_in=1, retry_after=True)
     source = make_source(fake_hub)
 
@@ -278,7 +282,7 @@ def test_long_rate_limit_is_rate_limited_without_waiting(fake_hub: FakeHub) -> N
 
 
 def test_server_errors_then_success(fake_hub: FakeHub) -> None:
-    fake_hub.add_model("lab/model")
+    fake_hub.add_model("lab/model", card=False)
     fake_hub.faults.fail_next, fake_hub.faults.fail_status = 2, 503
 
     observation = observe(fake_hub, "lab/model")
@@ -297,7 +301,7 @@ def test_server_errors_until_error(fake_hub: FakeHub) -> None:
 
 
 def test_dropped_connection_is_retried(fake_hub: FakeHub) -> None:
-    fake_hub.add_model("lab/model")
+    fake_hub.add_model("lab/model", card=False)
     fake_hub.faults.drop_next = 1
 
     observation = observe(fake_hub, "lab/model")
@@ -337,7 +341,7 @@ def test_malformed_json_is_retried_then_an_error_with_its_reason(fake_hub: FakeH
 
 
 def test_a_body_cut_short_once_is_asked_again_not_a_fact(fake_hub: FakeHub) -> None:
-    fake_hub.add_model("lab/model")
+    fake_hub.add_model("lab/model", card=False)
     fake_hub.faults.malformed_next = 1
 
     observation = observe(fake_hub, "lab/model")
@@ -347,6 +351,8 @@ def test_a_body_cut_short_once_is_asked_again_not_a_fact(fake_hub: FakeHub) -> N
 
 # -- cost ---------------------------------------------------------------------------------
 def test_one_request_per_entry_on_the_happy_path(fake_hub: FakeHub) -> None:
+    """One info request per entry, one card read per model or dataset on the first look, and
+    nothing more for an unchanged card on the next."""
     paths = []
     for number in range(4):
         fake_hub.add_model(f"lab/model-{number}", files={"model.safetensors": GB})
@@ -355,17 +361,24 @@ def test_one_request_per_entry_on_the_happy_path(fake_hub: FakeHub) -> None:
         paths += [f"lab/model-{number}", f"datasets/lab/data-{number}", f"spaces/lab/demo-{number}"]
     source = make_source(fake_hub)
 
-    observations = [obs for _, obs in source.observe_many([link(path) for path in paths])]
+    looked = list(source.observe_many([link(path) for path in paths]))
+    observations = [obs for _, obs in looked]
 
     assert all(obs.status is LinkStatus.OK for obs in observations)
-    # Only the fake was contacted, and exactly once per entry.
-    assert source.ledger.total("huggingface") == len(paths) == len(fake_hub.log) == 12
-    assert sum(obs.requests for obs in observations) / len(paths) == 1.0
+    # Only the fake was contacted: 12 info requests and 8 cards (Spaces' are not read).
+    assert source.ledger.total("huggingface") == 12
+    assert source.ledger.total("huggingface_files") == 8
+    assert source.ledger.total() == len(fake_hub.log) == 12 + 8
+    previous = {target.url: obs for target, obs in looked}
+    again = [obs for _, obs in source.observe_many([link(path) for path in paths], previous)]
+    assert sum(obs.requests for obs in again) == len(paths)
+    assert [obs.facts.get("card") for obs in again] == [obs.facts.get("card")
+                                                        for obs in observations]
 
 
 def test_each_source_counts_its_own_requests_across_threads(fake_hub: FakeHub) -> None:
     for number in range(6):
-        fake_hub.add_model(f"lab/model-{number}")
+        fake_hub.add_model(f"lab/model-{number}", card=False)
     first, second = make_source(fake_hub), make_source(fake_hub)
     jobs = [(first if n % 3 else second, link(f"lab/model-{n}")) for n in range(6)]
 
@@ -477,3 +490,57 @@ def test_an_interrupt_cuts_a_hub_request_in_flight(fake_hub: FakeHub) -> None:
     with pytest.raises(RequestCancelled):
         observe(fake_hub, "lab/slow", interrupt=interrupt, policy=HttpPolicy(stop_grace=0.5))
     assert time.monotonic() - started < 1.7
+
+
+# -- cards ---------------------------------------------------------------------------------
+CARD = """---
+license: cc-by-nc-4.0
+---
+# Vision-7B
+
+Code: [github.com/lab/vision](https://github.com/lab/vision).
+Trained on [the data](https://huggingface.co/datasets/lab/vision-data).
+"""
+
+
+def test_a_card_is_read_once_and_carried_over_while_its_blob_is_unchanged(
+    fake_hub: FakeHub,
+) -> None:
+    repo = fake_hub.add_model("lab/vision-7b", files={"model.safetensors": GB}, card_text=CARD)
+    source = make_source(fake_hub)
+
+    first = source.observe(link("lab/vision-7b"))
+    second = source.observe(link("lab/vision-7b"), first)
+    repo.card_text = CARD + "\nWeights: [v2](https://huggingface.co/lab/vision-7b-v2)\n"
+    third = source.observe(link("lab/vision-7b"), second)
+
+    assert first.facts["card"]["text"] == CARD and first.requests == 2
+    assert second.facts["card"] == first.facts["card"] and second.requests == 1
+    assert "vision-7b-v2" in third.facts["card"]["text"] and third.requests == 2
+    assert first.facts["card_blob"] != third.facts["card_blob"]
+
+
+def test_a_card_that_cannot_be_read_is_said_not_guessed(fake_hub: FakeHub) -> None:
+    fake_hub.add_model("lab/model", card_text=CARD)
+    source = make_source(fake_hub, max_retries=1)
+    # The info request answers; every card read fails.
+    fake_hub.faults.only_paths = "/resolve/"
+    fake_hub.faults.fail_next, fake_hub.faults.fail_status = 10, 503
+
+    observation = source.observe(link("lab/model"))
+
+    assert observation.status is LinkStatus.OK  # the repository's own facts stand
+    assert "card" not in observation.facts
+    assert observation.facts["card_error"] == "HTTP 503 after 2 attempts"
+
+
+def test_gated_and_space_cards_are_not_asked_for(fake_hub: FakeHub) -> None:
+    fake_hub.add_model("lab/gated", gated="manual", card_text=CARD)
+    fake_hub.add_space("lab/demo")
+    source = make_source(fake_hub)
+
+    gated = source.observe(link("lab/gated"))
+    space = source.observe(link("spaces/lab/demo"))
+
+    assert gated.status is LinkStatus.GATED and gated.requests == 1 and "card" not in gated.facts
+    assert space.requests == 1 and "card" not in space.facts

@@ -6,7 +6,8 @@ paper index, arXiv, GitHub, the web, and the artefact hosts), with the seed fixt
 pages, READMEs and project pages (tests/fakes/seed_index.py) plus READMEs shaped like the ones
 papers really write: a model zoo on Google Drive and Baidu Pan, checkpoints on OneDrive and
 SharePoint, a dataset on another Hub account, files on the project's own site, a README of
-template placeholders, and a license badge that contradicts the LICENSE file.
+template placeholders, and a license badge that contradicts the LICENSE file; and Hub cards:
+quantised copies that link the original's code, a model card that links the lab's code.
 
 It prints one row per paper that links anything: weights_released, data_released,
 promise_unfulfilled, the code / weights / data licenses and any conflict, and what the audit's
@@ -60,6 +61,25 @@ def _extra_readmes(shares: str) -> dict[str, str]:
     }
 
 
+def _cards() -> dict[str, str]:
+    """Hub cards in the shapes uploaders write (invented text, real patterns): quantised copies
+    that link the original's code, and a first author's upload that links the lab's code."""
+    return {
+        "mradermacher/LLaSO-Base-3.8B-Instruct-GGUF": (
+            "## About\n\nStatic quants of https://huggingface.co/EIT-NLP/LLaSO-Base-3.8B-Instruct"
+            "\n\nOriginal code: https://github.com/EIT-NLP/LLaSO\n"),
+        "QuantFactory/Llama-3-Physician-8B-Instruct-GGUF": (
+            "# Llama-3-Physician-8B-Instruct-GGUF\n\nThis is a quantized version of "
+            "[the model](https://huggingface.co/YiDuo1999/Llama-3-Physician-8B-Instruct) made "
+            "with llama.cpp.\n\n# Original model card\n\nCode: "
+            "https://github.com/YiDuo1999/Efficient-Medical-LLM\n"),
+        "ryokamoi/Qwen-2.5-7B-FoVer-PRM": (
+            "# FoVer-PRM\n\nThe process reward model of [FoVer](https://github.com/psunlpgroup/"
+            "FoVer), trained on [FoVer data](https://huggingface.co/datasets/ryokamoi/"
+            "FoVer-FormalLogic-FormalProof).\n"),
+    }
+
+
 def _run(tree: Path, workdir: Path) -> dict[str, Any]:
     sys.path[:0] = [str(tree), str(TESTS)]
     from fakes import seed_index
@@ -79,6 +99,8 @@ def _run(tree: Path, workdir: Path) -> dict[str, Any]:
         seed_index.READMES.update(_extra_readmes(shares.url))
         seed_index.install_seed_index(hub, arxiv, github, web)
         github.find("ljcleo/moe-grokking").license_spdx = "MIT"
+        for repo in hub.repos.values():
+            repo.card_text = _cards().get(repo.repo_id, repo.card_text)
         env = {"HF_ENDPOINT": hub.url, "ARXIV_API_URL": arxiv.url + "/api",
                "GITHUB_API_URL": github.url, "GITHUB_TOKEN": "ghp_fake_token",
                "OSF_API_URL": "http://127.0.0.1:9/v2", "ZENODO_API_URL": web.url + "/api",

@@ -80,6 +80,16 @@ def _cards() -> dict[str, str]:
     }
 
 
+# Hub licenses as cards declare them (lower-case Hub ids; one non-commercial, one Llama license).
+HUB_LICENSES = {
+    "EIT-NLP/LLaSO-Base-3.8B-Instruct": "apache-2.0", "EIT-NLP/LLaSO-Instruct": "cc-by-4.0",
+    "ryokamoi/Qwen-2.5-7B-FoVer-PRM": "cc-by-nc-4.0",
+    "ryokamoi/FoVer-FormalLogic-FormalProof": "cc-by-4.0",
+    "YiDuo1999/Llama-3-Physician-8B-Instruct": "llama3",
+    "furonghuang-lab/Easy2Hard-Bench": "cc-by-sa-4.0", "zzhangzz/TAIL-8B": "apache-2.0",
+}
+
+
 def _run(tree: Path, workdir: Path) -> dict[str, Any]:
     sys.path[:0] = [str(tree), str(TESTS)]
     from fakes import seed_index
@@ -101,6 +111,7 @@ def _run(tree: Path, workdir: Path) -> dict[str, Any]:
         github.find("ljcleo/moe-grokking").license_spdx = "MIT"
         for repo in hub.repos.values():
             repo.card_text = _cards().get(repo.repo_id, repo.card_text)
+            repo.license = HUB_LICENSES.get(repo.repo_id, repo.license)
         env = {"HF_ENDPOINT": hub.url, "ARXIV_API_URL": arxiv.url + "/api",
                "GITHUB_API_URL": github.url, "GITHUB_TOKEN": "ghp_fake_token",
                "OSF_API_URL": "http://127.0.0.1:9/v2", "ZENODO_API_URL": web.url + "/api",

@@ -36,9 +36,10 @@ def check_markdown(check: dict[str, Any], *, fail_under: float | None = None) ->
     if fail_under is not None:
         passed = score is not None and score >= fail_under
         verdict = f" · {'✅ at or above' if passed else '❌ below'} --fail-under {fail_under:.2f}"
-    lines += [f"**Grade {grade}** · score {shown} · {card.get('status', '')} "
-              f"(coverage {card.get('coverage', 1.0):.0%}) · "
-              f"ML code checklist {card.get('checklist', 0)}/5{verdict}", ""]
+    headline = (f"**Grade {grade}** · score {shown} · {card.get('status', '')} "
+                f"(coverage {card.get('coverage', 1.0):.0%}) · "
+                f"ML code checklist {card.get('checklist', 0)}/5{verdict}")
+    lines += [headline, ""]
     if card.get("withheld"):
         lines += [f"> Grade withheld: {_cell(card['withheld'])}", ""]
     lines += ["| criterion | weight | score | | evidence | remediation |",

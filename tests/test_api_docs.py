@@ -23,7 +23,8 @@ def python_blocks() -> list[str]:
 def test_the_page_has_examples_of_every_method() -> None:
     code = "\n".join(python_blocks())
     for method in ("from_settings", "import_papers", ".audit(", ".check(", ".report(",
-                   ".export(", ".papers()", ".notify("):
+                   ".export(", ".papers()", ".notify(", ".badge(", ".rescore(",
+                   ".audits(", ".add_link(", ".remove_link("):
         assert method in code, method
 
 
@@ -69,3 +70,8 @@ def test_every_example_of_the_api_page_runs_against_the_fakes(
     assert errors[1].startswith("Tracker.from_settings [scoring.weigths]: unknown key")
     assert printed[4].strip() == "[]"
     assert "observing" in printed[5] and "scoring" in printed[5]
+    more = printed[6].splitlines()
+    assert more[:2] == ["hf_model user", "paper-1.svg"]
+    assert (tmp_path / "reprotrack-reports" / "badges" / "paper-1.json").is_file()
+    assert more[2] == "2 completed {'huggingface': 1}"  # the progress example's audit
+    assert more[-1].endswith("scorecards re-judged, no request made")

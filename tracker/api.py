@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +27,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from reports.exporters import EXPORTERS
+from reports.badges import badge_svg, endpoint_json, grade_badge
+from reports.exporters import EXPORTERS, write_atomically
 from reports.output import write_output
 from reports.publish import write_report
 from reports.rows import export_rows
@@ -37,15 +38,18 @@ from tracker.auditing import ProgressCallback, nothing_reachable, run_audit
 from tracker.checking import check_paper
 from tracker.config import Settings, apply_mapping, load_settings
 from tracker.discovery import DiscoverySummary, build_discovery_clients, discover, discovery_for
-from tracker.discovery.user import count_candidates
+from tracker.discovery.user import add_user_link, count_candidates, remove_user_link
 from tracker.errors import InputError
 from tracker.importing import import_file
 from tracker.notify import NotificationOutcome, notify_audit
+from tracker.rescoring import RescoreSummary, rescore
 from tracker.scratch import scratch_store
 from tracker.sources import build_sources
+from tracker.store.audits import list_audits
 from tracker.store.engine import open_store
 from tracker.store.models import Audit, Link, Paper
 from tracker.store.papers import links_of, list_papers
+from tracker.store.scorecards import latest_scorecards
 from tracker.targets import find_target
 
 log = logging.getLogger("reprotrack")
@@ -136,9 +140,10 @@ class Tracker:
             result.discovery, result.candidates_left = self.resolve(summary.paper_ids)
         return result
 
-    def resolve(self, paper_ids: Iterable[int]) -> tuple[DiscoverySummary, int]:
+    def resolve(self, paper_ids: Iterable[int]) -> tuple[DiscoverySummary, tuple[int, int]]:
         """Discover these papers' links in the paper indexes (whatever `[discovery] enabled`
-        says); returns what was found and how many candidates now await confirmation."""
+        says); returns what was found and the candidates now awaiting confirmation (links,
+        arXiv matches)."""
         sources = build_sources(self.settings)
         clients = build_discovery_clients(self.settings, sources)
         wanted = dataclasses.replace(self.settings.discovery, enabled=True)
@@ -146,6 +151,15 @@ class Tracker:
         with Session(self.engine) as session:
             left = count_candidates(session)
         return found, left
+
+    def add_link(self, paper: str, url: str) -> Link:
+        """Add `url` to a paper (`#id`, arXiv id or URL, title) by hand: final, never
+        overridden by discovery; also restores a removed link or promotes a candidate."""
+        return add_user_link(self.engine, paper, url)
+
+    def remove_link(self, paper: str, url: str) -> Link:
+        """Remove a paper's link from its scorecard for good (InputError if it has none)."""
+        return remove_user_link(self.engine, paper, url)
 
     # -- checking ----------------------------------------------------------------
     def check(self, target: str, track: bool = False) -> CheckResult:
@@ -188,7 +202,8 @@ class Tracker:
         never fails the audit. Ctrl-C / SIGTERM / `stop` raise after marking it interrupted.
         """
         settings = self.settings
-        if resume is not None and resume is not False and (due or limit is not None or papers):
+        resuming = resume is not None and resume is not False
+        if resuming and (due or limit is not None or papers):
             raise InputError("resume continues the audit's own plan: drop due, limit and "
                              "papers", key="resume")
         if settings.audit.interval_days <= 0:
@@ -197,7 +212,7 @@ class Tracker:
         interval = timedelta(days=settings.audit.interval_days)
         resumed: Audit | None = None
         with Session(self.engine) as session:
-            if resume is not None and resume is not False:
+            if resuming:
                 resumed = find_resumable(session, None if resume is True else int(resume))
             elif not plan_audit(session, paper_ids=papers or None, due_only=due,
                                 interval=interval, limit=1):
@@ -224,6 +239,17 @@ class Tracker:
             result.notifications = self.notify(audit.id)
         return result
 
+    def audits(self, limit: int | None = None) -> list[Audit]:
+        """The audits, newest first (at most `limit`)."""
+        with Session(self.engine) as session:
+            return list_audits(session, limit)
+
+    def rescore(self, audit_id: int | None = None) -> RescoreSummary:
+        """Re-judge every stored scorecard (or one audit's) from its stored observations
+        with the current rules and weights; no request is made."""
+        return rescore(self.engine, self.settings.scoring.weights, audit_id=audit_id,
+                       last_known_days=self.settings.scoring.last_known_days)
+
     def notify(self, audit_id: int | None = None) -> list[NotificationOutcome]:
         """Send an audit's "needs attention" changes to the configured webhook and e-mail
         (default audit: the latest completed one). Never raises for a channel that fails:
@@ -233,7 +259,7 @@ class Tracker:
     # -- output ------------------------------------------------------------------
     def report(
         self,
-        fmt: str | list[str] = ("md", "html"),  # type: ignore[assignment]
+        fmt: str | Sequence[str] = ("md", "html"),
         out: str | Path | None = None,
         audit_id: int | None = None,
         allow_degraded: bool = False,
@@ -245,6 +271,24 @@ class Tracker:
         paths = write_report(self.engine, self.settings, audit_id, formats, out,
                              allow_degraded=allow_degraded)
         return ReportResult(paths=paths)
+
+    def badge(self, target: str, out: str | Path | None = None) -> list[Path]:
+        """Write a tracked paper's latest grade as `paper-<id>.json` (a shields.io endpoint
+        document) and `paper-<id>.svg` in `out` (default: badges/ in `[reports] dir`);
+        returns the two paths. A withheld or missing grade gives a grey badge."""
+        with Session(self.engine) as session:
+            paper = find_target(session, target)
+            if paper is None or paper.id is None:
+                raise InputError(f"{target!r} is not a tracked paper: run `reprotrack check "
+                                 f"{target} --track` first")
+            card = latest_scorecards(session, [paper.id]).get(paper.id)
+        badge = grade_badge(card.grade if card else None, card.score if card else None,
+                            scored=card is not None)
+        folder = Path(out) if out is not None else Path(self.settings.reports.dir) / "badges"
+        written = [folder / f"paper-{paper.id}.json", folder / f"paper-{paper.id}.svg"]
+        write_atomically(written[0], endpoint_json(badge))
+        write_atomically(written[1], badge_svg(badge))
+        return written
 
     def export_text(self, fmt: str = "csv") -> str:
         """Every paper's latest scorecard as CSV or JSON Lines text."""

@@ -21,7 +21,7 @@ class ImportResult:
 
     summary: ImportSummary
     discovery: DiscoverySummary | None = None
-    candidates_left: int = 0  # candidates awaiting `confirm`, after discovery
+    candidates_left: tuple[int, int] = (0, 0)  # (links, arXiv matches) awaiting `confirm`
 
     @property
     def papers_added(self) -> int:

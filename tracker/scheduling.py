@@ -28,8 +28,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker.audit_plan import find_resumable, is_live, plan_audit
 from tracker.api import Tracker
+from tracker.audit_plan import find_resumable, is_live, plan_audit
 from tracker.auditing import summary_line
 from tracker.config import ScheduleSettings, Settings
 from tracker.errors import ConfigError, InputError

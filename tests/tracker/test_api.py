@@ -92,3 +92,25 @@ def test_import_then_export_in_memory_and_to_a_file(
     assert len(exported.text.splitlines()) == 2
     with pytest.raises(InputError, match="unknown export format 'xlsx'"):
         Tracker.from_settings(db=sqlite_url, env={}).export("xlsx")
+
+
+def test_links_badges_audits_and_rescoring_through_the_tracker(
+    sqlite_url: str, hub_env: dict[str, str], fake_hub: FakeHub, tmp_path: Path
+) -> None:
+    fake_hub.add_dataset("org/data", files={"data/train.parquet": 2_000_000}, license="cc-by-4.0")
+    config = tmp_path / "rt.toml"
+    config.write_text(FAST)
+    with Tracker.from_settings(config, db=sqlite_url, env=hub_env) as tracker:
+        paper = tracker.check("https://huggingface.co/org/model", track=True).paper
+        added = tracker.add_link(f"#{paper.id}", "https://huggingface.co/datasets/org/data")
+        assert (added.provenance, added.kind) == ("user", "hf_dataset")
+        with pytest.raises(InputError):
+            tracker.remove_link(f"#{paper.id}", "https://github.com/never/linked")
+        audited = tracker.audit()
+        assert [a.id for a in tracker.audits()] == [audited.audit_id]
+        assert tracker.rescore(audited.audit_id).scorecards == 1
+        json_path, svg_path = tracker.badge(f"#{paper.id}", tmp_path / "badges")
+        removed = tracker.remove_link(f"#{paper.id}", "https://huggingface.co/datasets/org/data")
+    assert removed.url == added.url
+    assert json_path.name == f"paper-{paper.id}.json" and svg_path.read_text().startswith("<svg")
+    assert '"label": "reproducibility"' in json_path.read_text()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -19,6 +19,7 @@ from sqlmodel import Session
 from reports.publish import default_audit_id
 from tracker.changes import StarsThreshold, detect_changes
 from tracker.config import NotifySettings, Settings
+from tracker.errors import InputError
 from tracker.notify.mail import build_email, send_email
 from tracker.notify.message import AttentionMessage, email_text, json_payload, slack_payload
 from tracker.notify.webhook import Delivery, post_json, public_part
@@ -45,8 +46,6 @@ def attention_message(session: Session, audit_id: int, settings: Settings) -> At
     """The audit's changes since the previous completed audit that need attention."""
     audit = session.get(Audit, audit_id)
     if audit is None:
-        from tracker.errors import InputError
-
         raise InputError(f"no audit #{audit_id}", key="--audit")
     stars = StarsThreshold(settings.reports.stars_change_threshold,
                            settings.reports.stars_change_minimum)
@@ -109,11 +108,11 @@ def _mail(notify: NotifySettings, message: AttentionMessage, password: str,
                       password, policy)
 
 
-def _outcome(channel: str, target: str, message: AttentionMessage, send: object,
-             *, secrets: list[str]) -> NotificationOutcome:
+def _outcome(channel: str, target: str, message: AttentionMessage,
+             send: Callable[[], Delivery], *, secrets: list[str]) -> NotificationOutcome:
     """Run one channel's send, turning any failure into a recorded outcome."""
     try:
-        delivery: Delivery = send()  # type: ignore[operator]
+        delivery = send()
     except Exception as exc:  # noqa: BLE001  whatever breaks, the audit stands
         delivery = Delivery(False, 1, f"{type(exc).__name__}: {exc}")
     error = _redact(delivery.error, secrets)

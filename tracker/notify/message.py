@@ -87,10 +87,12 @@ def email_text(message: AttentionMessage) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """A change's before/after as JSON (enums and dates as text)."""
-    if value is None or isinstance(value, (bool, int, float, str, list, dict)):
-        return str(value) if isinstance(value, str) else value
-    return str(value)
+    """A change's before/after as JSON (tuples as lists; enums and dates as text)."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float, dict)):
+        return value
+    return str(value)  # a StrEnum becomes its plain value
 
 
 def _slack_escape(text: str) -> str:

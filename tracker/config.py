@@ -169,6 +169,30 @@ class ScheduleSettings:
 
 
 @dataclass
+class NotifySettings:
+    """Where an audit's "needs attention" changes are sent: a webhook and / or e-mail.
+
+    Secrets never live here: the webhook URL (it carries its token) and the SMTP password are
+    read from the environment variables these settings name.
+    """
+
+    on_every_audit: bool = False  # also after `reprotrack audit`, not only scheduled audits
+    webhook_url_env: str = "REPROTRACK_WEBHOOK_URL"
+    webhook_format: str = "json"  # json | slack
+    smtp_host: str = ""  # empty: no e-mail
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str = ""
+    smtp_password_env: str = "REPROTRACK_SMTP_PASSWORD"
+    smtp_ca_file: str = ""  # empty: the system's CAs
+    mail_from: str = ""
+    mail_to: list[str] = field(default_factory=list)
+    timeout: float = 10.0
+    max_retries: int = 3
+    backoff_base: float = 1.0
+
+
+@dataclass
 class Settings:
     """All settings, one section per table of the config file."""
 
@@ -187,6 +211,7 @@ class Settings:
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
     reports: ReportsSettings = field(default_factory=ReportsSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     source: str = field(default="defaults", compare=False)  # where the file part came from
 
 
@@ -332,6 +357,8 @@ def _validate(settings: Settings, *, where: str) -> None:
     try:
         settings.scoring.weights = complete_weights(settings.scoring.weights)
         validate_weights(settings.scoring.weights)
+        if settings.notify.webhook_format not in ("json", "slack"):
+            raise ConfigError("expected \"json\" or \"slack\"", key="notify.webhook_format")
         if settings.scoring.last_known_days < 0:
             raise ConfigError("must be >= 0 (0: never use an earlier observation)",
                               key="scoring.last_known_days")

@@ -28,13 +28,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from reports.publish import write_report
+from tracker.api import Tracker
 from tracker.audit_plan import find_resumable, is_live, plan_audit
-from tracker.auditing import run_audit, summary_line
+from tracker.auditing import summary_line
 from tracker.config import ScheduleSettings, Settings
-from tracker.discovery import discovery_for
 from tracker.errors import ConfigError, InputError
-from tracker.sources import build_sources
+from tracker.notify import NotificationOutcome
 from tracker.store.audits import latest_unfinished
 from tracker.store.faults import failure_text
 from tracker.store.models import Audit
@@ -53,6 +52,7 @@ class ScheduledRun:
     reports: list[Path] = field(default_factory=list)
     skipped: str | None = None  # why nothing ran
     failed: str | None = None  # why the audit or the report failed
+    notifications: list[NotificationOutcome] = field(default_factory=list)
 
 
 def build_trigger(schedule: ScheduleSettings, *, where: str = "config") -> BaseTrigger:
@@ -92,28 +92,29 @@ def run_once(engine: Engine, settings: Settings, *, stop: threading.Event | None
                 session, due_only=True, interval=interval, limit=1):
             log.info("scheduled run skipped: no paper is due")  # an empty audit is no report
             return ScheduledRun(skipped="no paper is due")
-    sources = build_sources(settings)
+    tracker = Tracker(settings, engine)
     started = time.monotonic()
     try:
-        audit = run_audit(
-            engine, sources, settings.scoring.weights,
-            due_only=settings.schedule.due_only and resume is None,
-            interval=interval,
-            trigger="schedule", resume=resume, chunk_size=settings.audit.chunk_size,
-            concurrency_per_service=settings.http.concurrency_per_service,
-            stop=stop, discovery=discovery_for(settings, sources),
-            last_known_days=settings.scoring.last_known_days,
-            keep_all_days=settings.audit.keep_all_days,
+        result = tracker.audit(
+            due=settings.schedule.due_only and resume is None,
+            resume=resume.id if resume is not None else None,
+            trigger="schedule", stop=stop, notify=False,
         )
     except Exception as exc:  # recorded on the audit row as failed; try again next tick
         log.error("scheduled audit failed: %s", failure_text(exc))
         return ScheduledRun(failed=failure_text(exc))
+    if result.audit is None:  # nothing tracked: an empty audit would be no report
+        log.info("scheduled run skipped: %s", result.skipped)
+        return ScheduledRun(skipped=result.skipped)
+    audit = result.audit
     run = ScheduledRun(audit=audit)
     try:
-        run.reports = write_report(engine, settings, audit.id, settings.schedule.formats)
+        run.reports = tracker.report(settings.schedule.formats, audit_id=audit.id).paths
     except Exception as exc:
         run.failed = f"report: {failure_text(exc)}"
         log.error("scheduled report failed: %s", run.failed)
+    # After the report, and never failing the run: failures are logged and recorded.
+    run.notifications = tracker.notify(audit.id)
     log.info(
         "scheduled %s%s", summary_line(audit, time.monotonic() - started),
         f"; report: {run.reports[-1]}" if run.reports else "",

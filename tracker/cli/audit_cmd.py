@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -21,19 +20,16 @@ from rich.progress import (
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tracker.audit_plan import find_resumable, plan_audit
+from tracker.audit_plan import find_resumable
 from tracker.auditing import (
     AuditProgress,
     AuditTerminated,
-    nothing_reachable,
     per_service,
-    run_audit,
     summary_line,
 )
 from tracker.cli.context import app_context, is_terminal, reports_errors
-from tracker.discovery import DISCOVERY_PASSES, discovery_for
+from tracker.discovery import DISCOVERY_PASSES
 from tracker.errors import InputError, ServiceUnreachable
-from tracker.sources import build_sources
 from tracker.store.models import Audit
 
 
@@ -91,32 +87,16 @@ def audit_command(
         raise InputError("must be more than 0", file=settings.source, key="audit.interval_days")
     engine = app.engine
     resumed: Audit | None = None
-    interval = timedelta(days=settings.audit.interval_days)
-    with Session(engine) as session:
-        if resume:
-            resumed = find_resumable(session, audit_id)
-        elif not plan_audit(session, paper_ids=paper or None, due_only=due, interval=interval,
-                            limit=1):
-            # An audit of nothing would only become the default report: record none.
-            app.err.print("nothing to audit: " + (
-                f"no paper is due (each was scored within {settings.audit.interval_days:g} days)"
-                if due else "no paper is tracked (see `reprotrack import`)"), markup=False)
-            return
-    sources = build_sources(settings)
+    if resume:
+        with Session(engine) as session:
+            resumed = find_resumable(session, audit_id)  # to name it if it is interrupted
     started = time.monotonic()
-    final: Audit | None = None
     try:
         with _progress_display(app.err) as show:
-            final = run_audit(
-                engine, sources, settings.scoring.weights,
-                paper_ids=paper or None, due_only=due,
-                interval=interval, limit=limit,
-                trigger="cli", resume=resumed, progress=show,
-                chunk_size=settings.audit.chunk_size,
-                concurrency_per_service=settings.http.concurrency_per_service,
-                discovery=discovery_for(settings, sources),
-                last_known_days=settings.scoring.last_known_days,
-                keep_all_days=settings.audit.keep_all_days,
+            result = app.tracker.audit(
+                due=due, limit=limit, papers=paper or None,
+                resume=(resumed.id if resumed is not None else None), progress=show,
+                trigger="cli",
             )
     except KeyboardInterrupt:
         _print_summary_of_latest(app.err, engine, resumed, started)
@@ -124,8 +104,12 @@ def audit_command(
     except AuditTerminated as exc:
         _print_summary_of_latest(app.err, engine, resumed, started)
         raise typer.Exit(code=exc.exit_code) from None
+    if result.audit is None:
+        app.err.print(f"nothing to audit: {result.skipped}", markup=False)
+        return
+    final = result.audit
     app.err.print(summary_line(final, time.monotonic() - started), markup=False, highlight=False)
-    if nothing_reachable(engine, final):
+    if result.nothing_reachable:
         raise ServiceUnreachable("no service could be reached: every link check failed")
 
 

@@ -7,12 +7,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlmodel import Session
 
 from tracker.auditing import per_service
 from tracker.cli.context import app_context, reports_errors
 from tracker.snapshots import as_utc
-from tracker.store.audits import list_audits
 from tracker.store.models import Audit
 
 JSON_SCHEMA_VERSION = 1
@@ -57,8 +55,7 @@ def audits_command(
       reprotrack audits --json --limit 5
     """
     app = app_context(ctx)
-    with Session(app.engine) as session:
-        audits = list_audits(session, limit)
+    audits = app.tracker.audits(limit)
     if as_json:
         document = {"schema_version": JSON_SCHEMA_VERSION,
                     "audits": [audit_json(audit) for audit in audits]}

@@ -6,14 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
-from reports.badges import badge_svg, endpoint_json, grade_badge
-from reports.exporters import write_atomically
 from tracker.cli.context import app_context, reports_errors
-from tracker.errors import InputError
-from tracker.store.scorecards import latest_scorecards
-from tracker.targets import find_target
 
 
 @reports_errors
@@ -44,17 +38,6 @@ def badge_command(
       reprotrack badge "#12" --out docs/badges
     """
     app = app_context(ctx)
-    with Session(app.engine) as session:
-        paper = find_target(session, target)
-        if paper is None or paper.id is None:
-            raise InputError(f"{target!r} is not a tracked paper: run `reprotrack check "
-                             f"{target} --track` first")
-        card = latest_scorecards(session, [paper.id]).get(paper.id)
-    badge = grade_badge(card.grade if card else None, card.score if card else None,
-                        scored=card is not None)
-    folder = out if out is not None else Path(app.settings.reports.dir) / "badges"
-    written = [folder / f"paper-{paper.id}.json", folder / f"paper-{paper.id}.svg"]
-    write_atomically(written[0], endpoint_json(badge))
-    write_atomically(written[1], badge_svg(badge))
+    written = app.tracker.badge(target, out)
     for path in written:
         app.out.print(str(path), markup=False, highlight=False)

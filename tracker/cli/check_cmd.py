@@ -9,15 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import Session
 
-from tracker.checking import PaperCheck, check_json, check_paper
+from tracker.checking import PaperCheck, check_json
 from tracker.cli.context import app_context, reports_errors
-from tracker.discovery import discovery_for
 from tracker.errors import ServiceUnreachable
-from tracker.scratch import scratch_store
-from tracker.sources import build_sources
-from tracker.targets import find_target
 from tracker.sources.rejections import configuration_failure
 
 _OUTCOME_STYLE = {
@@ -66,17 +61,9 @@ def check_command(
       reprotrack check https://github.com/lab/new-method --track
     """
     app = app_context(ctx)
-    settings = app.settings
-    sources = build_sources(settings)
-    with Session(app.engine) as session:
-        tracked = track or find_target(session, target) is not None
     with app.err.status("checking links ...") if not as_json and app.err.is_terminal else nullcontext():
-        with nullcontext(app.engine) if tracked else scratch_store() as engine:
-            result = check_paper(engine, sources, target, settings.scoring.weights,
-                                 discovery=discovery_for(settings, sources),
-                                 last_known_days=settings.scoring.last_known_days)
-    if not tracked:
-        result.paper.id = None  # its id in the throwaway store means nothing
+        result = app.tracker.check(target, track=track)
+    if not result.tracked:
         app.err.print("not tracked: checked without adding it to the tracked papers "
                       "(--track adds it)", markup=False, highlight=False)
     if as_json:

@@ -14,12 +14,12 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from tracker.api import Tracker
 from tracker.cli.faults import raise_database_fault
 from tracker.cli.logs import configure_logging
 from tracker.cli.output import stdout_console
 from tracker.config import Settings, load_settings
 from tracker.errors import ReprotrackError, StoreUnreachable
-from tracker.store.engine import open_store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,7 +34,7 @@ class AppContext:
     config_file: str | None = None
     database_url: str | None = None
     _settings: Settings | None = None
-    _engine: Engine | None = None
+    _tracker: Tracker | None = None
     verbosity: int = 0  # -q: -1, -v: 1, -vv: 2, -vvv: 3
     out: Console = field(default_factory=stdout_console)
     err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
@@ -62,11 +62,16 @@ class AppContext:
         return self._settings
 
     @property
+    def tracker(self) -> Tracker:
+        """The Python API over these settings: what every command does its work with."""
+        if self._tracker is None:
+            self._tracker = Tracker(self.settings)
+        return self._tracker
+
+    @property
     def engine(self) -> Engine:
-        """The store, migrated to the newest schema."""
-        if self._engine is None:
-            self._engine = open_store(self.settings.database.url)
-        return self._engine
+        """The store, migrated to the newest schema (opened by the tracker on first use)."""
+        return self.tracker.engine
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -11,13 +11,7 @@ from tracker.checking import check_paper
 from tracker.cli.context import app_context, reports_errors
 from tracker.cli.help import PlainCommand
 from tracker.discovery import DiscoverySummary
-from tracker.discovery.user import (
-    add_user_link,
-    confidence_threshold,
-    confirm,
-    confirm_candidates,
-    remove_user_link,
-)
+from tracker.discovery.user import confidence_threshold, confirm, confirm_candidates
 from tracker.errors import InputError
 from tracker.sources import build_sources
 
@@ -48,7 +42,7 @@ def link_add_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument)
       reprotrack link add 2106.09685 https://huggingface.co/microsoft/lora
     """
     app = app_context(ctx)
-    row = add_user_link(app.engine, paper, url)
+    row = app.tracker.add_link(paper, url)
     app.out.print(f"#{row.paper_id}: {row.url} ({row.kind}) is an active link, "
                   f"from {row.provenance}", markup=False, highlight=False)
 
@@ -65,7 +59,7 @@ def link_remove_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgume
       reprotrack link remove "#12" https://github.com/someone/reupload
     """
     app = app_context(ctx)
-    row = remove_user_link(app.engine, paper, url)
+    row = app.tracker.remove_link(paper, url)
     app.out.print(f"#{row.paper_id}: {row.url} removed", markup=False, highlight=False)
 
 

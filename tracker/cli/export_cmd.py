@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
 from reports.exporters import EXPORTERS
 from reports.output import check_output_file, output_failure, write_output
-from reports.rows import export_rows
 from tracker.cli.context import app_context, reports_errors
 from tracker.errors import InputError
 
@@ -49,8 +47,7 @@ def export_command(
             path = path / f"reprotrack-export.{format}"  # a folder: a default name inside it
         check_output_file(path)  # before the work: no directory is created silently
     app = app_context(ctx)
-    with Session(app.engine) as session:
-        text = EXPORTERS[format](export_rows(session))
+    text = app.tracker.export_text(format)
     if path is None:
         try:
             sys.stdout.write(text)
@@ -58,5 +55,5 @@ def export_command(
         except OSError as exc:  # `> /dev/full`, a closed pipe
             raise output_failure(exc, Path("<stdout>")) from None
     else:
-        write_output(path, text)
+        write_output(path, text)  # as `Tracker.export` does, with the text already in hand
         app.err.print(f"wrote {path}", markup=False, highlight=False)

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from sqlmodel import Session
 
 from tracker.cli.context import AppContext, app_context, is_terminal, reports_errors
 from tracker.cli.discovery_cmd import print_discovery
-from tracker.discovery import build_discovery_clients, discover
-from tracker.discovery.user import count_candidates
-from tracker.importing import ImportSummary, InvalidRecords, import_file
+from tracker.importing import ImportSummary, InvalidRecords
 from tracker.ingest import FORMATS
 from tracker.ingest.problems import problem_lines
-from tracker.sources import build_sources
 
 
 @reports_errors
@@ -54,7 +49,6 @@ def import_command(
       reprotrack import repos.txt --format urls --skip-invalid
     """
     app = app_context(ctx)
-    max_bytes = int(app.settings.import_.max_file_mb * 1024 * 1024)
     try:
         if is_terminal(app.err):
             with Progress(
@@ -62,14 +56,12 @@ def import_command(
                 console=app.err, transient=True,
             ) as bar:
                 task = bar.add_task("import", total=None)
-                summary = import_file(
-                    app.engine, file, format, skip_invalid=skip_invalid, max_bytes=max_bytes,
+                summary = app.tracker.import_papers(
+                    file, format, skip_invalid=skip_invalid,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
-                )
+                ).summary
         else:
-            summary = import_file(
-                app.engine, file, format, skip_invalid=skip_invalid, max_bytes=max_bytes
-            )
+            summary = app.tracker.import_papers(file, format, skip_invalid=skip_invalid).summary
     except InvalidRecords as exc:
         for line in problem_lines(exc.path, exc.invalid):
             app.err.print(line, markup=False, highlight=False)
@@ -81,16 +73,10 @@ def import_command(
 
 def _resolve(app: AppContext, summary: ImportSummary) -> None:
     """Run discovery over the imported papers and print what it found."""
-    settings = app.settings
-    clients = build_discovery_clients(settings, build_sources(settings))
     paper_ids = list(dict.fromkeys(summary.paper_ids))
-    # --resolve asks for discovery explicitly, whatever `[discovery] enabled` says.
-    wanted = dataclasses.replace(settings.discovery, enabled=True)
     status = app.err.status(f"resolving {len(paper_ids)} papers ...")
     with status if is_terminal(app.err) else nullcontext():
-        found = discover(app.engine, clients, paper_ids, wanted)
-    with Session(app.engine) as session:
-        left = count_candidates(session)
+        found, left = app.tracker.resolve(paper_ids)
     print_discovery(app.out, found, left)
 
 

@@ -12,7 +12,6 @@ from sqlmodel import Session
 from tracker.cli.context import AppContext, app_context, reports_errors
 from tracker.discovery.user import PaperCandidates, list_candidates
 from tracker.store.models import Link, Paper
-from tracker.store.papers import links_of, list_papers
 
 
 def paper_json(paper: Paper, links: list[Link]) -> dict[str, Any]:
@@ -57,9 +56,9 @@ def papers_command(
     if candidates:
         _print_candidates(app, as_json)
         return
-    with Session(app.engine) as session:
-        papers = list_papers(session)
-        grouped = links_of(session, [p.id for p in papers if p.id is not None])
+    listed = app.tracker.papers()
+    papers = [paper for paper, _ in listed]
+    grouped = {paper.id: links for paper, links in listed}
     if as_json:
         data = [paper_json(p, grouped[p.id]) for p in papers if p.id is not None]
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))

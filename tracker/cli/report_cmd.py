@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from reports.output import check_output_directory
-from reports.publish import write_report
 from tracker.cli.context import app_context, reports_errors
 
 DEFAULT_FORMATS = ["md", "html"]
@@ -54,7 +53,7 @@ def report_command(
     if out is not None:
         check_output_directory(out)
     app = app_context(ctx)
-    paths = write_report(app.engine, app.settings, audit, format or DEFAULT_FORMATS, out,
-                         allow_degraded=allow_degraded)
-    for path in paths:
+    written = app.tracker.report(format or DEFAULT_FORMATS, out, audit_id=audit,
+                                 allow_degraded=allow_degraded)
+    for path in written.paths:
         app.out.print(str(path), markup=False, highlight=False)

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from tracker.cli.context import app_context, reports_errors
-from tracker.rescoring import rescore
 
 JSON_SCHEMA_VERSION = 1
 
@@ -34,9 +33,7 @@ def rescore_command(
       reprotrack rescore --audit 12 --json
     """
     app = app_context(ctx)
-    settings = app.settings
-    summary = rescore(app.engine, settings.scoring.weights, audit_id=audit,
-                      last_known_days=settings.scoring.last_known_days)
+    summary = app.tracker.rescore(audit)
     if as_json:
         typer.echo(json.dumps({"schema_version": JSON_SCHEMA_VERSION, "audit": audit,
                                "scorecards": summary.scorecards,

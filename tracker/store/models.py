@@ -166,3 +166,20 @@ class Lookup(SQLModel, table=True):
     found: bool = False
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     looked_up_at: datetime = _ts(nullable=False)
+
+
+class Notification(SQLModel, table=True):
+    """One attempt to tell people about an audit's changes: where, and how it went.
+
+    `target` names the channel without its secret (the webhook's host, the mail recipients).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="audit.id", index=True)
+    channel: str  # webhook | email
+    target: str = ""
+    status: str  # sent | failed
+    attempts: int = 0
+    changes: int = 0  # the "needs attention" changes it carried
+    error: str | None = None
+    created_at: datetime = _ts(nullable=False)

@@ -131,7 +131,7 @@ def test_a_paper_is_checked_by_its_id_and_an_unknown_id_exits_2(services, sqlite
     hub, _ = services
     hub.add_dataset("furonghuang-lab/Easy2Hard-Bench", files={"data/math.parquet": 2_000_000})
     run("--db", sqlite_url, "import", str(SEED))
-    papers = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)
+    papers = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)["papers"]
     easy2hard = next(p for p in papers if p["title"].startswith("Easy2Hard-Bench"))
 
     result = run("--db", sqlite_url, "check", f"#{easy2hard['id']}", "--json")

@@ -30,7 +30,9 @@ from tracker.auditing import (
     run_audit,
     summary_line,
 )
+from tracker.cli.audits_cmd import audit_json
 from tracker.cli.context import app_context, is_terminal, reports_errors
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
 from tracker.discovery import DISCOVERY_PASSES, discovery_for
 from tracker.errors import InputError, ServiceUnreachable
 from tracker.sources import build_sources
@@ -63,6 +65,7 @@ def audit_command(
         typer.Option("--resume", help="Continue an interrupted, crashed or failed audit "
                      "without re-checking what it did."),
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
 ) -> None:
     """Check every tracked paper and record the audit.
 
@@ -74,6 +77,7 @@ def audit_command(
       reprotrack audit
       reprotrack audit --due --limit 200
       reprotrack audit --resume
+      reprotrack audit --due --json
 
     Exit codes: 0 completed (a link that failed is an observation, not a failure);
     2 bad input, nothing to resume, or another audit still running; 3 no service could be
@@ -98,9 +102,12 @@ def audit_command(
         elif not plan_audit(session, paper_ids=paper or None, due_only=due, interval=interval,
                             limit=1):
             # An audit of nothing would only become the default report: record none.
-            app.err.print("nothing to audit: " + (
+            nothing = "nothing to audit: " + (
                 f"no paper is due (each was scored within {settings.audit.interval_days:g} days)"
-                if due else "no paper is tracked (see `reprotrack import`)"), markup=False)
+                if due else "no paper is tracked (see `reprotrack import`)")
+            app.err.print(nothing, markup=False)
+            if as_json:
+                print_json(audit=None, message=nothing)
             return
     sources = build_sources(settings)
     started = time.monotonic()
@@ -125,6 +132,8 @@ def audit_command(
         _print_summary_of_latest(app.err, engine, resumed, started)
         raise typer.Exit(code=exc.exit_code) from None
     app.err.print(summary_line(final, time.monotonic() - started), markup=False, highlight=False)
+    if as_json:
+        print_json(audit=audit_json(final), message=None)
     if nothing_reachable(engine, final):
         raise ServiceUnreachable("no service could be reached: every link check failed")
 

@@ -167,7 +167,8 @@ def confirm_command(
             card = result.scorecard
             shown = card.grade or ("withheld" if card.status == "incomplete" else "-")
             say(f"#{result.paper.id}: rescored, grade {shown}")
-            rescored.append({"paper_id": result.paper.id, "score": card.score,
+            rescored.append({"paper_id": result.paper.id,
+                             "score": None if card.score is None else round(card.score, 4),
                              "grade": card.grade, "status": card.status})
     if as_json:
         print_json(confirmed=[{"paper_id": paper_id, "candidate": what}

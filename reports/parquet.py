@@ -20,7 +20,7 @@ _INTEGERS = ("paper_id", "checklist", "stars", "links_total", "links_ok", "candi
 _FLOATS = ("score", "coverage")
 _TIMESTAMPS = ("last_commit", "checked_at")
 _BOOLEANS = (*BOOLEAN_CRITERIA, "promise_unfulfilled")
-UTC_TIMESTAMP = pa.timestamp("s", tz="UTC")
+UTC_TIMESTAMP = pa.timestamp("ms", tz="UTC")  # Parquet has no seconds unit
 
 
 def _type_of(column: str) -> pa.DataType:

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from checks.artefact_licenses import license_of_facts
-from checks.classify.licenses import canonical_license, license_class
+from checks.artefact_licenses import license_of_facts, spdx_license
+from checks.classify.licenses import license_class
 from tracker.kernel import AVAILABLE
 from tracker.store.models import Link, ObservationRecord, Paper, ScorecardRecord
 from tracker.store.observations import latest_observations
@@ -74,14 +74,15 @@ def paper_row(
     code = next((link for link in links if link.url == card.best_code_url), None)
     code_obs = observations.get(code.id) if code and code.id else None
     facts = code_obs.facts if code_obs else {}
+    code_license = license_of_facts(facts)
     row.update(
         score=exported_number(card.score),
         grade=card.grade,
         checklist=card.checklist,
         code_url=card.best_code_url,
         code_status=code_obs.status if code_obs else None,
-        license=license_of_facts(facts),
-        license_class=license_class(license_of_facts(facts)) if code_obs else None,
+        license=code_license,
+        license_class=license_class(code_license) if code_obs else None,
         stars=facts.get("stars"),
         last_commit=facts.get("last_commit_at") or facts.get("pushed_at"),
         promise_unfulfilled=card.promise_unfulfilled,
@@ -90,8 +91,8 @@ def paper_row(
         status=card.status,
     )
     licenses = (card.findings or {}).get("licenses") or {}
-    row.update(weights_license=canonical_license(licenses.get("weights")),
-               data_license=canonical_license(licenses.get("data")),
+    row.update(weights_license=spdx_license(licenses.get("weights")),
+               data_license=spdx_license(licenses.get("data")),
                license_conflicts="; ".join(licenses.get("conflicts") or []) or None)
     for name in BOOLEAN_CRITERIA:
         outcome = (criteria.get(name) or {}).get("outcome")

@@ -134,3 +134,15 @@ def test_every_reporting_command_prints_a_document_its_schema_accepts(
     scheduled = validated(run("schedule", "--once", "--json"), "schedule")
     assert scheduled["audit"]["papers_done"] >= 1 and scheduled["skipped"] is None
     assert scheduled["reports"] and all(Path(f).is_file() for f in scheduled["reports"])
+
+
+def test_the_readme_command_block_shows_json_on_every_command_that_takes_it() -> None:
+    readme = (SCHEMAS.parents[1] / "README.md").read_text()
+    block = readme.split("## Commands", 1)[1].split("```")[1]
+    lines = {" ".join(line.split()[1:3]).split(" [")[0].split(" PAPER")[0].split(" FILE")[0]
+             .split(" TARGET")[0]: line for line in block.splitlines()
+             if line.startswith("reprotrack ")}
+
+    for command in json_commands():
+        line = lines[command.replace("-", " ")]
+        assert "--json" in line, line

@@ -48,7 +48,7 @@ def test_check_a_hub_model_url_on_an_empty_database_prints_the_json_object(
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)  # nothing but the object on stdout
-    assert set(data) == {"paper", "links", "scorecard"}
+    assert set(data) == {"schema_version", "paper", "links", "scorecard"}
     [link] = data["links"]
     assert (link["url"], link["kind"], link["host"], link["provenance"], link["status"]) == (
         "https://huggingface.co/org/physician-8b", "hf_model", "huggingface.co", "user", "ok")

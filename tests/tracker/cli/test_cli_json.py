@@ -146,3 +146,10 @@ def test_the_readme_command_block_shows_json_on_every_command_that_takes_it() ->
     for command in json_commands():
         line = lines[command.replace("-", " ")]
         assert "--json" in line, line
+
+
+def test_schedule_json_needs_once(sqlite_url: str) -> None:
+    result = CliRunner().invoke(app, ["--db", sqlite_url, "schedule", "--json"])
+
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--json needs --once" in result.stderr

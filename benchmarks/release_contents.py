@@ -90,7 +90,7 @@ HUB_LICENSES = {
 }
 
 
-def _run(tree: Path, workdir: Path) -> dict[str, Any]:
+def _run(tree: Path, workdir: Path, extra_config: str = "") -> dict[str, Any]:
     sys.path[:0] = [str(tree), str(TESTS)]
     from fakes import seed_index
     from fakes.arxiv import FakeArxiv
@@ -119,7 +119,8 @@ def _run(tree: Path, workdir: Path) -> dict[str, Any]:
                "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost"}
         os.environ.update(env)
         config = workdir / "reprotrack.toml"
-        config.write_text("[http]\nbackoff_base = 0.01\nmax_retries = 1\ntimeout = 3\n")
+        config.write_text("[http]\nbackoff_base = 0.01\nmax_retries = 1\ntimeout = 3\n"
+                          + extra_config)
         runner = CliRunner()
         base = ["--config", str(config), "--db", f"sqlite:///{workdir}/seed.db"]
         probe = runner.invoke(app, [*base, "papers"])
@@ -129,14 +130,16 @@ def _run(tree: Path, workdir: Path) -> dict[str, Any]:
                               + "".join(f'{name}_url = "{shares.url}/{name}"\n'
                                         for name in ("drive", "onedrive", "dropbox", "baidu")))
             if runner.invoke(app, [*base, "papers"]).exit_code != 0:
-                config.write_text("[http]\nbackoff_base = 0.01\nmax_retries = 1\ntimeout = 3\n")
+                config.write_text("[http]\nbackoff_base = 0.01\nmax_retries = 1\ntimeout = 3\n"
+                                  + extra_config)
         imported = runner.invoke(app, [*base, "import", str(SEED), "--resolve"])
         audited = runner.invoke(app, [*base, "audit"])
         exported = runner.invoke(app, [*base, "export", "--format", "jsonl"])
+        as_csv = runner.invoke(app, [*base, "export", "--format", "csv"])
     github.stop()
     rows = [json.loads(line) for line in exported.stdout.splitlines() if line.strip()]
     return {"import": imported.exit_code, "audit": audited.exit_code, "audit_log": audited.stderr,
-            "rows": rows, "db": f"{workdir}/seed.db"}
+            "rows": rows, "csv": as_csv.stdout, "db": f"{workdir}/seed.db"}
 
 
 def _requests(db: str) -> dict[str, int]:

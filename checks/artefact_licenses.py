@@ -15,7 +15,9 @@ Conflicts reported (never scored, always shown):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from checks.artifacts import find_releases
 from checks.base import LinkFacts, PaperFacts
@@ -81,9 +83,21 @@ class ArtefactLicenses:
 
 def spdx_of(link: LinkFacts) -> str | None:
     """A link's license as SPDX (or LicenseRef), from whichever fact its service stores."""
-    facts = link.facts
+    return license_of_facts(link.facts)
+
+
+def license_of_facts(facts: Mapping[str, Any]) -> str | None:
+    """The license an observation's facts state, as an SPDX id or expression, a named
+    `LicenseRef-...`, or GitHub's NOASSERTION (a license file nobody identified); None when
+    no license is stated. Reads GitHub's `license_spdx`, else the Hub's or OSF's `license`."""
     raw = facts.get("license_spdx") if "license_spdx" in facts else facts.get("license")
-    if not isinstance(raw, str):
+    return spdx_license(raw if isinstance(raw, str) else None)
+
+
+def spdx_license(raw: str | None) -> str | None:
+    """Any service's license value as SPDX: OSF's names by their SPDX ids, the rest through
+    `canonical_license` (a Hub id like `openrail` becomes `LicenseRef-openrail`)."""
+    if raw is None:
         return None
     named = OSF_LICENSE_NAMES.get(raw.strip().lower())
     if named is not None:

@@ -1,8 +1,15 @@
-"""Export formats (CSV, JSON Lines), registered by name, written atomically."""
+"""Export formats (CSV, JSON Lines, Parquet), registered by name, written atomically.
+
+All three carry the same values (reports.rows): numbers rounded alike, licenses as SPDX. The
+CSV is written for readers that guess types (pandas, duckdb, spreadsheets): an arXiv id is
+written `arXiv:2111.10050`, which no reader takes for the number 2111.1005; JSON Lines and
+Parquet keep the bare id as a string.
+"""
 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -11,8 +18,9 @@ from typing import Any
 
 from reports.output import write_output
 from reports.rows import COLUMNS
+from tracker.errors import InputError
 
-Exporter = Callable[[Iterable[dict[str, Any]]], str]
+Exporter = Callable[[Iterable[dict[str, Any]]], str | bytes]
 EXPORTERS: dict[str, Exporter] = {}
 
 
@@ -34,6 +42,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(text: str) -> str:
     """A text cell that no spreadsheet evaluates: `'` before a formula-like first character."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+#: How the CSV writes an arXiv id (arXiv's own citation form); JSON keeps the bare id.
+ARXIV_PREFIX = "arXiv:"
+#: CSV columns holding arXiv ids.
+ARXIV_COLUMNS = frozenset({"arxiv_id"})
+
+
+def csv_arxiv_id(arxiv_id: str | None) -> str | None:
+    """An arXiv id as the CSV writes it: `2111.10050` -> `arXiv:2111.10050` (None stays)."""
+    if not arxiv_id:
+        return None
+    return arxiv_id if arxiv_id.startswith(ARXIV_PREFIX) else ARXIV_PREFIX + arxiv_id
 
 
 def _cell(value: Any) -> str:
@@ -58,7 +79,8 @@ def to_csv(rows: Iterable[dict[str, Any]]) -> str:
     header = list(COLUMNS) + list(dict.fromkeys(extra))
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in header])
+        writer.writerow([_cell(csv_arxiv_id(row.get(column)) if column in ARXIV_COLUMNS
+                               else row.get(column)) for column in header])
     return buffer.getvalue()
 
 
@@ -66,6 +88,39 @@ def to_csv(rows: Iterable[dict[str, Any]]) -> str:
 def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
     """One JSON object a line, with the same keys as the CSV columns (null where unknown)."""
     return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows)
+
+
+class MissingExtra(InputError):
+    """An export format whose optional library is not installed."""
+
+
+#: Formats written as bytes, not text.
+BINARY_FORMATS = frozenset({"parquet"})
+#: Formats that need an optional extra: format -> (module that needs it, extra's name).
+OPTIONAL_FORMATS = {"parquet": ("reports.parquet", "parquet")}
+
+
+def require_format(name: str) -> None:
+    """Raise MissingExtra (exit 2) when format `name` needs a library that is not installed;
+    commands call it before any work."""
+    if name not in OPTIONAL_FORMATS:
+        return
+    module, extra = OPTIONAL_FORMATS[name]
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtra(
+            f"--format {name} needs {exc.name or 'a library'}, which is not installed: "
+            f"pip install 'reprotrack[{extra}]'", key="--format") from None
+
+
+@exporter("parquet")
+def to_parquet(rows: Iterable[dict[str, Any]]) -> bytes:
+    """Apache Parquet with typed columns (see reports.parquet); needs the [parquet] extra."""
+    require_format("parquet")
+    from reports.parquet import parquet_bytes
+
+    return parquet_bytes(list(rows))
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -7,6 +7,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import IO, Any
 
 from reports.files import default_file_mode
 from tracker.errors import InputError, ReprotrackError, StorageError
@@ -43,8 +44,8 @@ def check_output_directory(path: Path) -> None:
                          "the reports into", file=path)
 
 
-def write_output(path: Path, text: str, *, create_parent: bool = False) -> None:
-    """Write `text` to `path`: atomically for a new path or a regular file (a crash leaves the
+def write_output(path: Path, text: str | bytes, *, create_parent: bool = False) -> None:
+    """Write `text` (or bytes, e.g. Parquet) to `path`: atomically for a new path or a regular file (a crash leaves the
     old file or the new one, never half), straight into anything else (/dev/null, a pipe),
     whose node is never replaced. OSErrors become InputError (2) or StorageError (3)."""
     try:
@@ -57,7 +58,7 @@ def write_output(path: Path, text: str, *, create_parent: bool = False) -> None:
         except FileNotFoundError:
             mode = None
         if mode is not None and not stat.S_ISREG(mode):
-            with open(real, "w", encoding="utf-8", newline="") as handle:
+            with _open_for(text, real) as handle:
                 handle.write(text)
             return
         _replace_atomically(real, text)
@@ -74,12 +75,19 @@ def _mode_for(path: Path) -> int:
         return default_file_mode()
 
 
-def _replace_atomically(path: Path, text: str) -> None:
+def _open_for(content: str | bytes, target: int | Path) -> IO[Any]:
+    """`target` opened for writing `content`: UTF-8 text with newlines as given, or bytes."""
+    if isinstance(content, bytes):
+        return open(target, "wb")
+    return open(target, "w", encoding="utf-8", newline="")
+
+
+def _replace_atomically(path: Path, text: str | bytes) -> None:
     """Write a temporary file next to `path`, sync it, then rename it over `path`."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.chmod(temp, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with _open_for(text, fd) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

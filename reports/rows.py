@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from checks.artefact_licenses import license_of_facts, spdx_license
 from checks.classify.licenses import license_class
 from tracker.kernel import AVAILABLE
 from tracker.store.models import Link, ObservationRecord, Paper, ScorecardRecord
@@ -31,6 +32,16 @@ BOOLEAN_CRITERIA = (
     "documentation", "versioned_release",
 )
 _REACHABLE = AVAILABLE
+#: Decimals of every fractional number exported (score, coverage): CSV and JSON Lines then
+#: carry the same value, written the same way (`0.8125` in both).
+DECIMALS = 4
+
+
+def exported_number(value: float | None) -> float | None:
+    """A fraction as every export writes it: rounded to DECIMALS (None stays None)."""
+    return None if value is None else round(float(value), DECIMALS)
+
+
 
 
 def iso_utc(value: datetime | str | None) -> str | None:
@@ -63,23 +74,25 @@ def paper_row(
     code = next((link for link in links if link.url == card.best_code_url), None)
     code_obs = observations.get(code.id) if code and code.id else None
     facts = code_obs.facts if code_obs else {}
+    code_license = license_of_facts(facts)
     row.update(
-        score=card.score,
+        score=exported_number(card.score),
         grade=card.grade,
         checklist=card.checklist,
         code_url=card.best_code_url,
         code_status=code_obs.status if code_obs else None,
-        license=facts.get("license_spdx"),
-        license_class=license_class(facts.get("license_spdx")) if code_obs else None,
+        license=code_license,
+        license_class=license_class(code_license) if code_obs else None,
         stars=facts.get("stars"),
         last_commit=facts.get("last_commit_at") or facts.get("pushed_at"),
         promise_unfulfilled=card.promise_unfulfilled,
         checked_at=iso_utc(card.created_at),
-        coverage=card.coverage,
+        coverage=exported_number(card.coverage),
         status=card.status,
     )
     licenses = (card.findings or {}).get("licenses") or {}
-    row.update(weights_license=licenses.get("weights"), data_license=licenses.get("data"),
+    row.update(weights_license=spdx_license(licenses.get("weights")),
+               data_license=spdx_license(licenses.get("data")),
                license_conflicts="; ".join(licenses.get("conflicts") or []) or None)
     for name in BOOLEAN_CRITERIA:
         outcome = (criteria.get(name) or {}).get("outcome")

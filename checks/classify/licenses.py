@@ -237,7 +237,14 @@ def canonical_license(identifier: str | None) -> str | None:
         rendered = _render(parsed, spdx)
         if rendered is not None:
             return rendered
-    return "LicenseRef-" + re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-")
+    return _license_ref(text)
+
+
+def _license_ref(name: str) -> str:
+    """`name` as a named LicenseRef (one already named so is kept: canonical is idempotent)."""
+    if name.lower().startswith("licenseref-"):
+        name = name[len("licenseref-"):]
+    return "LicenseRef-" + re.sub(r"[^A-Za-z0-9.-]+", "-", name).strip("-")
 
 
 def _render(node: object, spdx: dict[str, str]) -> str | None:
@@ -247,7 +254,7 @@ def _render(node: object, spdx: dict[str, str]) -> str | None:
     if isinstance(node, LicenseSymbol):
         key = node.key
         known = spdx.get(key.lower())
-        return known if known else "LicenseRef-" + re.sub(r"[^A-Za-z0-9.-]+", "-", key).strip("-")
+        return known if known else _license_ref(key)
     parts = [_render(arg, spdx) for arg in getattr(node, "args", ())]
     if not parts or any(p is None for p in parts):
         return None

@@ -27,7 +27,9 @@ from tracker.auditing import (
     per_service,
     summary_line,
 )
+from tracker.cli.audits_cmd import audit_json
 from tracker.cli.context import app_context, is_terminal, reports_errors
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
 from tracker.discovery import DISCOVERY_PASSES
 from tracker.errors import InputError, ServiceUnreachable
 from tracker.store.models import Audit
@@ -59,6 +61,7 @@ def audit_command(
         typer.Option("--resume", help="Continue an interrupted, crashed or failed audit "
                      "without re-checking what it did."),
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
 ) -> None:
     """Check every tracked paper and record the audit.
 
@@ -70,6 +73,7 @@ def audit_command(
       reprotrack audit
       reprotrack audit --due --limit 200
       reprotrack audit --resume
+      reprotrack audit --due --json
 
     Exit codes: 0 completed (a link that failed is an observation, not a failure);
     2 bad input, nothing to resume, or another audit still running; 3 no service could be
@@ -105,10 +109,16 @@ def audit_command(
         _print_summary_of_latest(app.err, engine, resumed, started)
         raise typer.Exit(code=exc.exit_code) from None
     if result.audit is None:
-        app.err.print(f"nothing to audit: {result.skipped}", markup=False)
+        # An audit of nothing would only become the default report: none is recorded.
+        nothing = f"nothing to audit: {result.skipped}"
+        app.err.print(nothing, markup=False)
+        if as_json:
+            print_json(audit=None, message=nothing)
         return
     final = result.audit
     app.err.print(summary_line(final, time.monotonic() - started), markup=False, highlight=False)
+    if as_json:
+        print_json(audit=audit_json(final), message=None)
     if result.nothing_reachable:
         raise ServiceUnreachable("no service could be reached: every link check failed")
 

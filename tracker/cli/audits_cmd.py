@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -10,10 +9,9 @@ from rich.table import Table
 
 from tracker.auditing import per_service
 from tracker.cli.context import app_context, reports_errors
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
 from tracker.snapshots import as_utc
 from tracker.store.models import Audit
-
-JSON_SCHEMA_VERSION = 1
 
 
 def audit_json(audit: Audit) -> dict[str, Any]:
@@ -39,7 +37,7 @@ def audit_json(audit: Audit) -> dict[str, Any]:
 @reports_errors
 def audits_command(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, metavar="N", help="Show the newest N audits.")
     ] = None,
@@ -57,9 +55,7 @@ def audits_command(
     app = app_context(ctx)
     audits = app.tracker.audits(limit)
     if as_json:
-        document = {"schema_version": JSON_SCHEMA_VERSION,
-                    "audits": [audit_json(audit) for audit in audits]}
-        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        print_json(audits=[audit_json(audit) for audit in audits])
         return
     if not audits:
         app.err.print("no audit yet: run `reprotrack audit` first", markup=False)

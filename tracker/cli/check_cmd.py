@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from contextlib import nullcontext
 from typing import Annotated, Any
 
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from tracker.checking import PaperCheck, check_json
 from tracker.cli.context import app_context, reports_errors
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
 from tracker.errors import ServiceUnreachable
 from tracker.sources.rejections import configuration_failure
 
@@ -36,7 +36,7 @@ def check_command(
             metavar="TARGET",
         ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
     fail_under: Annotated[
         float | None,
         typer.Option("--fail-under", help="Exit 1 when the score is below this (0-1).",
@@ -67,7 +67,7 @@ def check_command(
         app.err.print("not tracked: checked without adding it to the tracked papers "
                       "(--track adds it)", markup=False, highlight=False)
     if as_json:
-        typer.echo(json.dumps(check_json(result), indent=2, ensure_ascii=False, default=str))
+        print_json(**check_json(result))
     else:
         print_check(app.out, result)
     if result.unreachable:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from sqlmodel import Session
 
 from tracker.checking import check_paper
 from tracker.cli.context import app_context, reports_errors
 from tracker.cli.help import PlainCommand
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
 from tracker.discovery import DiscoverySummary
-from tracker.discovery.user import confidence_threshold, confirm, confirm_candidates
+from tracker.discovery.user import (
+    confidence_threshold,
+    confirm,
+    confirm_candidates,
+    find_stored_paper,
+)
 from tracker.errors import InputError
 from tracker.sources import build_sources
+from tracker.store.models import Link
 
 link_app = typer.Typer(
     name="link",
@@ -28,11 +36,19 @@ PaperArgument = Annotated[
 ]
 UrlArgument = Annotated[str, typer.Argument(help="The link's URL.", show_default=False,
                                             metavar="URL")]
+JsonOption = Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)]
+
+
+def link_json(row: Link) -> dict[str, Any]:
+    """A link as the `link` object of `link add|remove --json`."""
+    return {"paper_id": row.paper_id, "url": row.url, "kind": row.kind, "host": row.host,
+            "provenance": row.provenance, "state": row.state}
 
 
 @link_app.command("add", cls=PlainCommand)
 @reports_errors
-def link_add_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument) -> None:
+def link_add_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument,
+                     as_json: JsonOption = False) -> None:
     """Add a link to a paper by hand.
 
     Also restores a link that was removed, or promotes a candidate.
@@ -43,13 +59,17 @@ def link_add_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument)
     """
     app = app_context(ctx)
     row = app.tracker.add_link(paper, url)
+    if as_json:
+        print_json(link=link_json(row))
+        return
     app.out.print(f"#{row.paper_id}: {row.url} ({row.kind}) is an active link, "
                   f"from {row.provenance}", markup=False, highlight=False)
 
 
 @link_app.command("remove", cls=PlainCommand)
 @reports_errors
-def link_remove_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument) -> None:
+def link_remove_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgument,
+                        as_json: JsonOption = False) -> None:
     """Remove a link from a paper's scorecard.
 
     Discovery will not add it back. A URL the paper never had is an error (exit 2).
@@ -60,6 +80,9 @@ def link_remove_command(ctx: typer.Context, paper: PaperArgument, url: UrlArgume
     """
     app = app_context(ctx)
     row = app.tracker.remove_link(paper, url)
+    if as_json:
+        print_json(link=link_json(row))
+        return
     app.out.print(f"#{row.paper_id}: {row.url} removed", markup=False, highlight=False)
 
 
@@ -89,6 +112,7 @@ def confirm_command(
         bool, typer.Option("--check/--no-check",
                            help="Check the papers again at once, so the scorecard counts them.")
     ] = True,
+    as_json: JsonOption = False,
 ) -> None:
     """Confirm candidates (see `papers --candidates`): they are then scored.
 
@@ -101,16 +125,21 @@ def confirm_command(
       reprotrack confirm "#7" 2502.07800
       reprotrack confirm "#9" https://huggingface.co/lab/model
       reprotrack confirm "#9" --all
-      reprotrack confirm --min-confidence high
+      reprotrack confirm --min-confidence high --json
     """
     app = app_context(ctx)
+    say = (lambda line: None) if as_json else (
+        lambda line: app.out.print(line, markup=False, highlight=False))
     if candidate is not None:
         if paper is None or every or min_confidence is not None:
             raise InputError("give PAPER and one CANDIDATE, or --all / --min-confidence",
                              key="confirm")
-        app.out.print(confirm(app.engine, paper, candidate), markup=False, highlight=False)
-        confirmed = [(None, candidate)]
-        papers = [paper]
+        with Session(app.engine) as session:  # before: confirming an arXiv id may rename it
+            paper_id = find_stored_paper(session, paper).id
+        assert paper_id is not None  # a stored paper
+        say(confirm(app.engine, paper, candidate))
+        confirmed = [(paper_id, candidate)]
+        papers = [f"#{paper_id}"]
     else:
         if not every and min_confidence is None:
             raise InputError("nothing to confirm: give a CANDIDATE, --all or --min-confidence",
@@ -121,12 +150,12 @@ def confirm_command(
         threshold = confidence_threshold(min_confidence) if min_confidence else 0.0
         pairs = confirm_candidates(app.engine, paper, threshold)
         for paper_id, url in pairs:
-            app.out.print(f"#{paper_id}: {url} is now an active link", markup=False,
-                          highlight=False)
+            say(f"#{paper_id}: {url} is now an active link")
         if not pairs:
-            app.out.print("no candidate to confirm", markup=False, highlight=False)
+            say("no candidate to confirm")
         confirmed = list(pairs)
         papers = sorted({f"#{paper_id}" for paper_id, _ in pairs})
+    rescored: list[dict[str, Any]] = []
     if check and confirmed:
         settings = app.settings
         sources = build_sources(settings)
@@ -135,8 +164,30 @@ def confirm_command(
                                  last_known_days=settings.scoring.last_known_days)
             card = result.scorecard
             shown = card.grade or ("withheld" if card.status == "incomplete" else "-")
-            app.out.print(f"#{result.paper.id}: rescored, grade {shown}", markup=False,
-                          highlight=False)
+            say(f"#{result.paper.id}: rescored, grade {shown}")
+            rescored.append({"paper_id": result.paper.id,
+                             "score": None if card.score is None else round(card.score, 4),
+                             "grade": card.grade, "status": card.status})
+    if as_json:
+        print_json(confirmed=[{"paper_id": paper_id, "candidate": what}
+                              for paper_id, what in confirmed],
+                   rescored=rescored)
+
+
+def discovery_json(summary: DiscoverySummary, candidates_left: tuple[int, int]) -> dict[str, Any]:
+    """What a discovery run found, as the `discovery` object of `import --resolve --json`."""
+    return {
+        "papers": summary.papers, "identified": summary.identified,
+        "identified_by": dict(sorted(summary.identified_by.items())),
+        "already_identified": summary.already_identified,
+        "not_identified": summary.not_identified,
+        "links_added": dict(sorted(summary.links_added.items())),
+        "candidates_added": dict(sorted(summary.candidates_added.items())),
+        "title_candidates": summary.title_candidates,
+        "candidates_left": {"links": candidates_left[0], "arxiv_matches": candidates_left[1]},
+        "lookups_sent": summary.lookups_sent, "lookups_cached": summary.lookups_cached,
+        "failures": list(summary.failures),
+    }
 
 
 def print_discovery(out: Console, summary: DiscoverySummary, candidates_left: tuple[int, int]) -> None:

@@ -1,4 +1,4 @@
-"""`reprotrack export`: every paper's latest scorecard as CSV or JSON Lines."""
+"""`reprotrack export`: every paper's latest scorecard as CSV, JSON Lines or Parquet."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from reports.exporters import EXPORTERS
+from reports.exporters import BINARY_FORMATS, EXPORTERS, require_format
 from reports.output import check_output_file, output_failure, write_output
 from tracker.cli.context import app_context, reports_errors
 from tracker.errors import InputError
@@ -19,7 +19,8 @@ from tracker.errors import InputError
 def export_command(
     ctx: typer.Context,
     format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="csv or jsonl.")
+        str, typer.Option("--format", "-f", metavar="FORMAT",
+                            help="csv, jsonl or parquet (parquet needs the [parquet] extra).")
     ] = "csv",
     out: Annotated[
         str | None,
@@ -28,30 +29,41 @@ def export_command(
                      "(default: standard output)."),
     ] = None,
 ) -> None:
-    """Export every paper's latest scorecard as CSV or JSON Lines.
+    """Export every paper's latest scorecard as CSV, JSON Lines or Parquet.
 
-    One row per paper, empty cells where a paper was never checked.
+    One row per paper, empty cells where a paper was never checked. The CSV reads back
+    unchanged in pandas, duckdb and spreadsheets (arXiv ids are written arXiv:2111.10050).
 
     \b
     Examples:
       reprotrack export > papers.csv
       reprotrack export --format jsonl --out reprotrack-reports/
+      reprotrack export --format parquet --out papers.parquet
     """
     if format not in EXPORTERS:
         raise InputError(f"unknown export format {format!r}; valid: {', '.join(EXPORTERS)}",
                          key="--format")
+    require_format(format)
     path: Path | None = None
     if out is not None:
         path = Path(out)
         if path.is_dir() or out.endswith(("/", os.sep)):
             path = path / f"reprotrack-export.{format}"  # a folder: a default name inside it
         check_output_file(path)  # before the work: no directory is created silently
+    elif format in BINARY_FORMATS and sys.stdout.isatty():
+        raise InputError(f"{format} is binary: give --out FILE or redirect standard output",
+                         key="--out")
     app = app_context(ctx)
     text = app.tracker.export_text(format)
     if path is None:
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            if isinstance(text, bytes):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(text)
+                sys.stdout.buffer.flush()
+            else:
+                sys.stdout.write(text)
+                sys.stdout.flush()
         except OSError as exc:  # `> /dev/full`, a closed pipe
             raise output_failure(exc, Path("<stdout>")) from None
     else:

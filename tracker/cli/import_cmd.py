@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from tracker.cli.context import AppContext, app_context, is_terminal, reports_errors
-from tracker.cli.discovery_cmd import print_discovery
+from tracker.cli.discovery_cmd import discovery_json, print_discovery
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
+from tracker.discovery import DiscoverySummary
 from tracker.importing import ImportSummary, InvalidRecords
 from tracker.ingest import FORMATS
 from tracker.ingest.problems import problem_lines
@@ -35,6 +37,7 @@ def import_command(
         typer.Option("--resolve", help="Then look the papers up in paper indexes to discover "
                      "the code, weights and data their text does not link."),
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
 ) -> None:
     """Import papers and their links from a file.
 
@@ -47,6 +50,7 @@ def import_command(
       reprotrack import examples/daily-papers.txt
       reprotrack import accepted.bib --resolve
       reprotrack import repos.txt --format urls --skip-invalid
+      reprotrack import accepted.bib --resolve --json
     """
     app = app_context(ctx)
     try:
@@ -66,18 +70,38 @@ def import_command(
         for line in problem_lines(exc.path, exc.invalid):
             app.err.print(line, markup=False, highlight=False)
         raise
-    _print_summary(app.out, summary)
-    if resolve:
-        _resolve(app, summary)
+    if not as_json:
+        _print_summary(app.out, summary)
+    found = _resolve(app, summary, show=not as_json) if resolve else None
+    if as_json:
+        print_json(**import_json(summary),
+                   discovery=discovery_json(*found) if found is not None else None)
 
 
-def _resolve(app: AppContext, summary: ImportSummary) -> None:
-    """Run discovery over the imported papers and print what it found."""
+def import_json(summary: ImportSummary) -> dict[str, Any]:
+    """The `import --json` keys of an import (`discovery` is added by the command)."""
+    return {
+        "file": str(summary.path), "format": summary.format,
+        "papers_read": summary.papers_read, "papers_added": summary.papers_added,
+        "papers_updated": summary.papers_updated, "papers_unchanged": summary.papers_unchanged,
+        "links_added": summary.links_added,
+        "skipped": [{"line": record.line, "reason": record.reason}
+                    for record in summary.skipped],
+        "paper_ids": list(dict.fromkeys(summary.paper_ids)),
+    }
+
+
+def _resolve(
+    app: AppContext, summary: ImportSummary, *, show: bool
+) -> tuple[DiscoverySummary, tuple[int, int]]:
+    """Run discovery over the imported papers; print what it found when `show`."""
     paper_ids = list(dict.fromkeys(summary.paper_ids))
     status = app.err.status(f"resolving {len(paper_ids)} papers ...")
     with status if is_terminal(app.err) else nullcontext():
         found, left = app.tracker.resolve(paper_ids)
-    print_discovery(app.out, found, left)
+    if show:
+        print_discovery(app.out, found, left)
+    return found, left
 
 
 def _print_summary(out, summary: ImportSummary) -> None:  # type: ignore[no-untyped-def]

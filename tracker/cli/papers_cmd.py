@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +9,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from tracker.cli.context import AppContext, app_context, reports_errors
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
 from tracker.discovery.user import PaperCandidates, list_candidates
 from tracker.store.models import Link, Paper
 
@@ -37,7 +37,7 @@ def paper_json(paper: Paper, links: list[Link]) -> dict[str, Any]:
 @reports_errors
 def papers_command(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
     candidates: Annotated[
         bool,
         typer.Option("--candidates", help="List what discovery found but a user must confirm "
@@ -50,7 +50,7 @@ def papers_command(
     Examples:
       reprotrack papers
       reprotrack papers --candidates
-      reprotrack papers --json | jq '.[].title'
+      reprotrack papers --json | jq '.papers[].title'
     """
     app = app_context(ctx)
     if candidates:
@@ -60,8 +60,7 @@ def papers_command(
     papers = [paper for paper, _ in listed]
     grouped = {paper.id: links for paper, links in listed}
     if as_json:
-        data = [paper_json(p, grouped[p.id]) for p in papers if p.id is not None]
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        print_json(papers=[paper_json(p, grouped[p.id]) for p in papers if p.id is not None])
         return
     table = Table(title=f"{len(papers)} papers", show_lines=False)
     table.add_column("id", justify="right")
@@ -103,7 +102,7 @@ def _print_candidates(app: AppContext, as_json: bool) -> None:
     with Session(app.engine) as session:
         listed = list_candidates(session)
     if as_json:
-        typer.echo(json.dumps([candidates_json(e) for e in listed], indent=2, ensure_ascii=False))
+        print_json(candidates=[candidates_json(e) for e in listed])
         return
     table = Table(title=f"{len(listed)} papers with candidates to confirm")
     for column in ("paper", "title", "candidate", "from", "confidence"):

@@ -9,6 +9,7 @@ import typer
 
 from reports.output import check_output_directory
 from tracker.cli.context import app_context, reports_errors
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
 
 DEFAULT_FORMATS = ["md", "html"]
 
@@ -37,6 +38,7 @@ def report_command(
         typer.Option("--allow-degraded",
                      help="Let a degraded audit's report replace latest.md / latest.html."),
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
 ) -> None:
     """Write the report of an audit as Markdown and HTML.
 
@@ -47,6 +49,7 @@ def report_command(
     Examples:
       reprotrack report
       reprotrack report --format html --out site/ --audit 3
+      reprotrack report --json
 
     A degraded audit's report is written to its dated file only, unless --allow-degraded.
     """
@@ -55,5 +58,8 @@ def report_command(
     app = app_context(ctx)
     written = app.tracker.report(format or DEFAULT_FORMATS, out, audit_id=audit,
                                  allow_degraded=allow_degraded)
+    if as_json:
+        print_json(files=[str(path) for path in written.paths])
+        return
     for path in written.paths:
         app.out.print(str(path), markup=False, highlight=False)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from tracker.cli.context import app_context, reports_errors
-
-JSON_SCHEMA_VERSION = 1
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
 
 
 @reports_errors
@@ -20,7 +18,7 @@ def rescore_command(
         typer.Option("--audit", metavar="ID",
                      help="Only this audit's scorecards (default: every scorecard)."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
 ) -> None:
     """Re-judge stored scorecards from their stored observations, without a request.
 
@@ -35,10 +33,8 @@ def rescore_command(
     app = app_context(ctx)
     summary = app.tracker.rescore(audit)
     if as_json:
-        typer.echo(json.dumps({"schema_version": JSON_SCHEMA_VERSION, "audit": audit,
-                               "scorecards": summary.scorecards,
-                               "grade_changed": summary.grade_changed,
-                               "status_changed": summary.status_changed}))
+        print_json(audit=audit, scorecards=summary.scorecards,
+                   grade_changed=summary.grade_changed, status_changed=summary.status_changed)
         return
     app.out.print(f"rescored {summary.scorecards} scorecard(s): {summary.grade_changed} changed "
                   f"grade, {summary.status_changed} changed status (no request was made)",

@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from tracker.auditing import AuditTerminated, nothing_reachable
+from tracker.cli.audits_cmd import audit_json
 from tracker.cli.context import app_context, reports_errors
-from tracker.errors import ServiceUnreachable
+from tracker.cli.json_output import JSON_OPTION_HELP, print_json
+from tracker.errors import InputError, ServiceUnreachable
 from tracker.scheduling import build_trigger, run_once, serve
 
 
@@ -18,6 +20,10 @@ def schedule_command(
     once: Annotated[
         bool,
         typer.Option("--once", help="Run the job once now and exit (for cron or systemd timers)."),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="With --once: " + JSON_OPTION_HELP[0].lower()
+                           + JSON_OPTION_HELP[1:])
     ] = False,
 ) -> None:
     """Run audits and reports on the configured schedule.
@@ -29,7 +35,11 @@ def schedule_command(
     Examples:
       reprotrack --config lab.toml schedule
       reprotrack schedule --once
+      reprotrack schedule --once --json
     """
+    if as_json and not once:
+        raise InputError("--json needs --once: a running scheduler reports in its log",
+                         key="--json")
     app = app_context(ctx)
     settings = app.settings
     build_trigger(settings.schedule, where=settings.source)  # bad schedules fail before work
@@ -44,8 +54,13 @@ def schedule_command(
         raise typer.Exit(code=130) from None
     except AuditTerminated as exc:
         raise typer.Exit(code=exc.exit_code) from None
-    for path in run.reports:
-        app.out.print(str(path), markup=False, highlight=False)
+    if as_json:
+        print_json(audit=audit_json(run.audit) if run.audit is not None else None,
+                   reports=[str(path) for path in run.reports],
+                   skipped=run.skipped, failed=run.failed)
+    else:
+        for path in run.reports:
+            app.out.print(str(path), markup=False, highlight=False)
     if run.skipped:
         return
     if run.failed:

@@ -47,14 +47,14 @@ def test_check_of_an_untracked_paper_leaves_the_tracked_set_alone(
     assert card["links"][0]["status"] == "ok" and card["scorecard"]["criteria"]
     assert card["paper"]["id"] is None  # not a tracked paper's id
     assert "not tracked" in checked.stderr and "--track" in checked.stderr
-    assert json.loads(run("--db", db_url, "papers", "--json").stdout) == []
+    assert json.loads(run("--db", db_url, "papers", "--json").stdout)["papers"] == []
     assert len(run("--db", db_url, "export").stdout.splitlines()) == 1  # the header only
     nothing = run("--db", db_url, "audit")
     assert nothing.exit_code == 0 and "nothing to audit: no paper is tracked" in nothing.stderr
 
     tracked = run("--db", db_url, "check", url, "--track", "--json")
     assert json.loads(tracked.stdout)["paper"]["id"] == 1 and "not tracked" not in tracked.stderr
-    [paper] = json.loads(run("--db", db_url, "papers", "--json").stdout)
+    [paper] = json.loads(run("--db", db_url, "papers", "--json").stdout)["papers"]
     assert paper["links"][0]["url"] == url
     again = run("--db", db_url, "check", url, "--json")  # tracked now: checked in place
     assert json.loads(again.stdout)["paper"]["id"] == 1
@@ -74,7 +74,7 @@ def test_removing_a_link_the_paper_never_had_exits_2(hub: FakeHub, sqlite_url: s
     assert "has no link https://github.com/o/never" in absent.stderr
     assert "removed" not in absent.stdout
     assert present.exit_code == 0 and "removed" in present.stdout
-    [paper] = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)
+    [paper] = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)["papers"]
     assert paper["links"] == []  # the removed link is not listed, and none was added
 
 

@@ -48,7 +48,7 @@ def test_check_a_hub_model_url_on_an_empty_database_prints_the_json_object(
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)  # nothing but the object on stdout
-    assert set(data) == {"paper", "links", "scorecard"}
+    assert set(data) == {"schema_version", "paper", "links", "scorecard"}
     [link] = data["links"]
     assert (link["url"], link["kind"], link["host"], link["provenance"], link["status"]) == (
         "https://huggingface.co/org/physician-8b", "hf_model", "huggingface.co", "user", "ok")
@@ -131,7 +131,7 @@ def test_a_paper_is_checked_by_its_id_and_an_unknown_id_exits_2(services, sqlite
     hub, _ = services
     hub.add_dataset("furonghuang-lab/Easy2Hard-Bench", files={"data/math.parquet": 2_000_000})
     run("--db", sqlite_url, "import", str(SEED))
-    papers = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)
+    papers = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)["papers"]
     easy2hard = next(p for p in papers if p["title"].startswith("Easy2Hard-Bench"))
 
     result = run("--db", sqlite_url, "check", f"#{easy2hard['id']}", "--json")

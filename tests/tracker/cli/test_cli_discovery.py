@@ -70,7 +70,7 @@ def test_import_resolve_identifies_the_seed_papers_the_indexes_know(
     assert figures["identified"] == 24
     assert "(arxiv 3, hf-paper 21)" in result.stdout
     assert figures["candidate_matches"] == 2  # "Mind the Gap", "Few-shot Continual Learning"
-    papers = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)
+    papers = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)["papers"]
     by_title = {paper["title"]: paper for paper in papers}
     prismatic = by_title["Prismatic Synthesis: Gradient-based Data Diversification Boosts "
                          "Generalization in LLM Reasoning"]
@@ -93,7 +93,7 @@ def test_candidates_are_listed_confirmed_and_users_have_the_last_word(
     seed_index: SeedIndex, sqlite_url: str,
 ) -> None:
     run("--db", sqlite_url, "import", str(SEED), "--resolve")
-    listed = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)
+    listed = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)["candidates"]
     by_title = {entry["title"]: entry for entry in listed}
     gap = by_title["Mind The Gap: Deep Learning Doesn't Learn Deeply"]
     assert [m["arxiv_id"] for m in gap["arxiv_matches"]] == ["2502.07800"]
@@ -112,13 +112,13 @@ def test_candidates_are_listed_confirmed_and_users_have_the_last_word(
     run("--db", sqlite_url, "import", str(SEED), "--resolve")  # discovery runs again
 
     papers = {p["arxiv_id"]: p for p in json.loads(
-        run("--db", sqlite_url, "papers", "--json").stdout)}
+        run("--db", sqlite_url, "papers", "--json").stdout)["papers"]}
     assert papers["2502.07800"]["title"] == "Mind The Gap: Deep Learning Doesn't Learn Deeply"
     assert gguf in [l["url"] for l in papers["2406.14833"]["links"]]
     urls = {l["url"]: l["provenance"] for l in papers["1705.08741"]["links"]}
     assert code not in urls  # removed by the user: discovery does not bring it back
     assert urls["https://zenodo.org/records/42"] == "user"
-    left = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)
+    left = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)["candidates"]
     assert "Mind The Gap: Deep Learning Doesn't Learn Deeply" not in {e["title"] for e in left}
 
 
@@ -137,7 +137,7 @@ def test_an_audit_discovers_before_it_checks_and_reuses_its_cache(
     run("--db", sqlite_url, "import", str(SEED))  # no --resolve: the audit does it
 
     first = run("--db", sqlite_url, "audit")
-    papers = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)
+    papers = json.loads(run("--db", sqlite_url, "papers", "--json").stdout)["papers"]
     lookups_after_first = len(fake_hub.requests_to(r"^/api/papers")) + len(fake_arxiv.log)
     second = run("--db", sqlite_url, "audit")
 
@@ -157,7 +157,7 @@ def test_candidates_are_confirmed_in_bulk_and_the_papers_rescored(
     seed_index: SeedIndex, sqlite_url: str,
 ) -> None:
     run("--db", sqlite_url, "import", str(SEED), "--resolve")
-    before = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)
+    before = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)["candidates"]
     physician = next(e for e in before if e["title"].startswith("Efficient Continual"))
     wanted = {l["url"] for l in physician["links"]}
     assert wanted
@@ -171,7 +171,7 @@ def test_candidates_are_confirmed_in_bulk_and_the_papers_rescored(
     assert all(url in confirmed.stdout for url in wanted)
     assert "rescored, grade" in confirmed.stdout
     assert bad.exit_code == 2 and "--min-confidence" in bad.stderr
-    after = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)
+    after = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)["candidates"]
     assert physician["title"] not in {e["title"] for e in after if e["links"]}
 
 
@@ -194,14 +194,14 @@ def test_a_url_list_paper_is_identified_through_its_readme_and_the_hub_paper_pag
 
     assert result.exit_code == 0, result.output
     papers = {p["links"][0]["url"] if p["links"] else p["title"]: p
-              for p in json.loads(run("--db", sqlite_url, "papers", "--json").stdout)}
+              for p in json.loads(run("--db", sqlite_url, "papers", "--json").stdout)["papers"]}
     method = papers["https://github.com/lab/method"]
     assert (method["arxiv_id"], method["title"]) == ("2501.04321", "Method: Learning Things Well")
     tool = papers["https://github.com/lab/tool"]
     assert (tool["arxiv_id"], tool["title"]) == (None, "github.com/lab/tool")  # a stand-in
     # Stand-in titles are never searched for; the tool's sole cited paper is a candidate.
     assert (len(fake_hub.requests_to("/api/papers/search")), len(fake_arxiv.queries())) == searches
-    candidates = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)
+    candidates = json.loads(run("--db", sqlite_url, "papers", "--candidates", "--json").stdout)["candidates"]
     [entry] = [e for e in candidates if e["id"] == tool["id"]]
     assert [(m["arxiv_id"], m["provenance"]) for m in entry["arxiv_matches"]] == [
         ("2502.00001", "readme")]

@@ -31,7 +31,7 @@ def test_papers_json_lists_papers_with_their_links(db_url: str) -> None:
     run("--db", db_url, "import", str(SEED))
     result = run("--db", db_url, "papers", "--json")
 
-    papers = json.loads(result.stdout)
+    papers = json.loads(result.stdout)["papers"]
     assert len(papers) == 56
     assert set(papers[0]) == {"id", "title", "arxiv_id", "doi", "links"}
     osf = [link for p in papers for link in p["links"] if link["host"] == "osf.io"]
@@ -60,7 +60,7 @@ def test_bad_records_are_listed_with_lines_and_exit_2(sqlite_url: str, tmp_path:
     refused = run("--db", sqlite_url, "import", str(bad))
     assert refused.exit_code == 2
     assert f"{bad}:2:" in refused.stderr
-    assert json.loads(run("--db", sqlite_url, "papers", "--json").stdout) == []
+    assert json.loads(run("--db", sqlite_url, "papers", "--json").stdout)["papers"] == []
 
     skipped = run("--db", sqlite_url, "import", "--skip-invalid", str(bad))
     assert skipped.exit_code == 0
@@ -114,7 +114,7 @@ def test_a_list_of_repository_urls_imports_as_papers_carrying_those_links(
     assert first.exit_code == 0, first.output
     assert "(urls): 3 papers read; 3 added" in first.stdout
     assert "0 added" in again.stdout and "3 unchanged" in again.stdout
-    papers = json.loads(run("--db", db_url, "papers", "--json").stdout)
+    papers = json.loads(run("--db", db_url, "papers", "--json").stdout)["papers"]
     by_title = {p["title"]: p for p in papers}
     lora = by_title["github.com/microsoft/LoRA"]
     assert [(l["url"], l["kind"]) for l in lora["links"]] == [
@@ -131,4 +131,4 @@ def test_bad_lines_of_a_url_list_exit_2_naming_file_and_line(db_url: str, tmp_pa
 
     assert result.exit_code == 2
     assert f"{urls}:3: line 'not a url at all' is not a URL" in result.stderr
-    assert json.loads(run("--db", db_url, "papers", "--json").stdout) == []  # nothing imported
+    assert json.loads(run("--db", db_url, "papers", "--json").stdout)["papers"] == []  # nothing imported

@@ -105,9 +105,14 @@ def test_piped_tables_are_plain_aligned_and_never_wrap_urls(workdir: Path) -> No
 
 
 def test_shell_completion_is_enabled(workdir: Path) -> None:
-    script = subprocess.run([REPROTRACK, "--show-completion", "bash"], capture_output=True,
-                            text=True, env=clean_environment(), timeout=60)
+    # `--show-completion` detects the calling shell from the process tree, which a test run
+    # need not have; the script it prints is the one this variable asks for.
+    script = subprocess.run([REPROTRACK], capture_output=True, text=True, timeout=60,
+                            env=clean_environment(_REPROTRACK_COMPLETE="source_bash"))
     assert "_REPROTRACK_COMPLETE" in script.stdout
+    assert "--show-completion" in subprocess.run(
+        [REPROTRACK, "--help"], capture_output=True, text=True, timeout=60,
+        env=clean_environment()).stdout
     completed = subprocess.run(
         [REPROTRACK], capture_output=True, text=True, timeout=60,
         env=clean_environment(_REPROTRACK_COMPLETE="complete_bash", COMP_WORDS="reprotrack au",

@@ -63,6 +63,16 @@ def audit_command(
         typer.Option("--resume", help="Continue an interrupted, crashed or failed audit "
                      "without re-checking what it did."),
     ] = False,
+    distributed: Annotated[
+        bool,
+        typer.Option("--distributed", help="Queue the audit's chunks for `reprotrack worker` "
+                     "processes (PostgreSQL store only) and follow it."),
+    ] = False,
+    no_wait: Annotated[
+        bool,
+        typer.Option("--no-wait", help="With --distributed: queue the chunks and return at "
+                     "once."),
+    ] = False,
 ) -> None:
     """Check every tracked paper and record the audit.
 
@@ -74,10 +84,12 @@ def audit_command(
       reprotrack audit
       reprotrack audit --due --limit 200
       reprotrack audit --resume
+      reprotrack audit --distributed --no-wait
 
     Exit codes: 0 completed (a link that failed is an observation, not a failure);
-    2 bad input, nothing to resume, or another audit still running; 3 no service could be
-    reached at all;
+    2 bad input, nothing to resume, another audit still running, or --distributed on a
+    SQLite store; 3 no service could be reached at all (with --distributed: or chunk jobs
+    failed for good);
     130 or 143 interrupted by Ctrl-C or SIGTERM (continue it with --resume).
     """
     app = app_context(ctx)
@@ -89,7 +101,15 @@ def audit_command(
                          "--paper", key="--resume")
     if settings.audit.interval_days <= 0:
         raise InputError("must be more than 0", file=settings.source, key="audit.interval_days")
+    if no_wait and not distributed:
+        raise InputError("--no-wait is only taken with --distributed", key="--no-wait")
     engine = app.engine
+    if distributed:
+        # Imported here: the task engine is not loaded by the commands that do not use it.
+        from tracker.cli.distributed_audit import run_distributed_audit
+        from tracker.distributed.queue import require_postgres
+
+        require_postgres(engine)
     resumed: Audit | None = None
     interval = timedelta(days=settings.audit.interval_days)
     with Session(engine) as session:
@@ -102,6 +122,10 @@ def audit_command(
                 f"no paper is due (each was scored within {settings.audit.interval_days:g} days)"
                 if due else "no paper is tracked (see `reprotrack import`)"), markup=False)
             return
+    if distributed:
+        run_distributed_audit(app, paper_ids=paper or None, due_only=due, limit=limit,
+                              resume=resume, audit_id=audit_id, wait=not no_wait)
+        return
     sources = build_sources(settings)
     started = time.monotonic()
     final: Audit | None = None

@@ -80,8 +80,11 @@ def cli(env: dict[str, str], *args: str) -> Result:
 
 
 @contextmanager
-def workers(envs: list[dict[str, str]], *args: str) -> Iterator[list[subprocess.Popen[str]]]:
-    """`reprotrack worker` processes, one per environment; stopped (SIGTERM) on the way out."""
+def workers(
+    envs: list[dict[str, str]], *args: str, logs: list[str] | None = None
+) -> Iterator[list[subprocess.Popen[str]]]:
+    """`reprotrack worker` processes, one per environment; stopped (SIGTERM) on the way out,
+    each one's stderr then appended to `logs`."""
     started = [subprocess.Popen([REPROTRACK, "worker", *args], env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                for env in envs]
@@ -93,10 +96,12 @@ def workers(envs: list[dict[str, str]], *args: str) -> Iterator[list[subprocess.
                 process.send_signal(signal.SIGTERM)
         for process in started:
             try:
-                process.communicate(timeout=20)
+                _, err = process.communicate(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.communicate()
+                _, err = process.communicate()
+            if logs is not None:
+                logs.append(err)
 
 
 def wait_for(condition: Callable[[], Any], what: str, timeout: float = 45.0) -> Any:

@@ -40,7 +40,8 @@ def test_two_workers_audit_exactly_as_one_process_does(
     alice = environment(tmp_path, postgres_url, hub, ALICE_TOKEN, chunk_size=2)
     bob = environment(tmp_path, postgres_url, hub, BOB_TOKEN, chunk_size=2)
 
-    with workers([alice, bob]):
+    logs: list[str] = []
+    with workers([alice, bob], logs=logs):
         distributed = cli(alice, "audit", "--distributed")
 
     assert distributed.exit_code == 0, distributed.stderr
@@ -53,6 +54,10 @@ def test_two_workers_audit_exactly_as_one_process_does(
     # Each machine observed with its own token (the coordinator's own sent none).
     callers = {request.header("authorization") for request in hub.log[single_process_requests:]}
     assert callers == {f"Bearer {ALICE_TOKEN}", f"Bearer {BOB_TOKEN}"}
+    # A worker's log: one line per chunk, no traceback, and never its token.
+    chunk_lines = [line for log in logs for line in log.splitlines() if "chunk of" in line]
+    assert len(chunk_lines) == 5, logs
+    assert all("Traceback" not in log and "hf_fake" not in log for log in logs)
 
 
 @pytest.mark.postgres

@@ -40,16 +40,16 @@ def run_distributed_audit(
         common = {"chunk_size": settings.audit.chunk_size,
                   "last_known_days": settings.scoring.last_known_days}
         if resume:
-            audit = resume_distributed_audit(engine, queue, settings.scoring.weights,
+            audit, chunks = resume_distributed_audit(engine, queue, settings.scoring.weights,
                                              audit_id=audit_id, **common)
         else:
-            audit = start_distributed_audit(
+            audit, chunks = start_distributed_audit(
                 engine, queue, settings.scoring.weights, paper_ids=paper_ids,
                 due_only=due_only, interval=timedelta(days=settings.audit.interval_days),
                 limit=limit, **common)
         assert audit.id is not None
-        chunks = -(-audit.papers_total // settings.audit.chunk_size)
-        err.print(f"audit #{audit.id} queued for the workers: {audit.papers_total} papers in "
+        left = audit.papers_total - audit.papers_done
+        err.print(f"audit #{audit.id} queued for the workers: {left} papers in "
                   f"{chunks} chunks (start `reprotrack worker` on each machine)",
                   markup=False, highlight=False)
         if not wait:

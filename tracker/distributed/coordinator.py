@@ -37,8 +37,9 @@ def start_distributed_audit(
     limit: int | None = None,
     chunk_size: int,
     last_known_days: float,
-) -> Audit:
-    """Record a running audit and queue its chunk jobs, all in one transaction.
+) -> tuple[Audit, int]:
+    """Record a running audit and queue its chunk jobs, all in one transaction; the audit
+    and the number of chunks queued.
 
     Refused (InputError, exit 2) while another audit, distributed or not, is alive: the same
     guard as `reprotrack audit`. The audit belongs to no process (no host, no pid): it is
@@ -52,15 +53,16 @@ def start_distributed_audit(
                           limit=limit)
         audit = store.start_audit(session, plan, trigger="distributed", host="", pid=0)
         disown_audit(session, audit)
-        _enqueue(app, session, audit, plan, chunk_size, weights, last_known_days)
-    return audit
+        chunks = _enqueue(app, session, audit, plan, chunk_size, weights, last_known_days)
+    return audit, chunks
 
 
 def resume_distributed_audit(
     engine: Engine, app: App, weights: Mapping[str, float], *, audit_id: int | None,
     chunk_size: int, last_known_days: float,
-) -> Audit:
-    """Queue again the chunks of an unfinished audit that still have unscored papers.
+) -> tuple[Audit, int]:
+    """Queue again the chunks of an unfinished audit that still have unscored papers; the
+    audit and the number of chunks queued.
 
     What it observed and scored is kept and not redone; the audit runs again (distributed,
     whichever way it ran before). Refused like `audit --resume` when there is nothing to resume.
@@ -74,28 +76,28 @@ def resume_distributed_audit(
         assert audit.id is not None
         audit = store.get_audit(session, audit.id) or audit
         left = papers_left(session, audit)
-        _enqueue(app, session, audit, left, chunk_size, weights, last_known_days)
+        chunks = _enqueue(app, session, audit, left, chunk_size, weights, last_known_days)
     if not left:  # everything was scored before it stopped: only its end is missing
         record_chunk(engine, audit.id, ChunkCost({}, {}, {}))
-    return audit
+    return audit, chunks
 
 
 def _enqueue(
     app: App, session: Session, audit: Audit, paper_ids: list[int], chunk_size: int,
     weights: Mapping[str, float], last_known_days: float,
-) -> None:
-    """Queue one job per chunk of `paper_ids`, in the session's own transaction."""
+) -> int:
+    """Queue one job per chunk of `paper_ids`, in the session's own transaction; how many."""
     assert audit.id is not None
     if not paper_ids:
-        return
+        return 0
     # procrastinate inserts on the connection it is given: the jobs commit with the audit.
     driver = session.connection().connection.driver_connection
     deferrer = app.tasks[CHUNK_TASK].configure(queue=queue_name(audit.id), connection=driver)
-    deferrer.batch_defer(*[
-        chunk_args(audit.id, paper_ids[start:start + chunk_size], dict(weights),
-                   last_known_days)
-        for start in range(0, len(paper_ids), chunk_size)
-    ])
+    jobs = [chunk_args(audit.id, paper_ids[start:start + chunk_size], dict(weights),
+                       last_known_days)
+            for start in range(0, len(paper_ids), chunk_size)]
+    deferrer.batch_defer(*jobs)
+    return len(jobs)
 
 
 def pending_chunks(app: App, audit_id: int) -> int:
@@ -104,10 +106,11 @@ def pending_chunks(app: App, audit_id: int) -> int:
     return sum(1 for job in jobs if job.status in _PENDING)
 
 
-def failed_chunks(app: App, audit_id: int) -> int:
-    """Chunk jobs of the audit that failed for good (their retries spent)."""
-    return len(app.job_manager.list_jobs(queue=queue_name(audit_id), task=CHUNK_TASK,
-                                         status="failed"))
+def unsuccessful_chunks(app: App, audit_id: int) -> int:
+    """Chunk jobs of the audit that ended without success (failed for good, cancelled or
+    aborted)."""
+    jobs = app.job_manager.list_jobs(queue=queue_name(audit_id), task=CHUNK_TASK)
+    return sum(1 for job in jobs if job.status not in (*_PENDING, "succeeded"))
 
 
 def follow_audit(
@@ -140,11 +143,11 @@ def follow_audit(
                 audit = store.get_audit(session, audit_id)
                 assert audit is not None
                 if audit.status == "running":
-                    failed = failed_chunks(app, audit_id)
+                    failed = unsuccessful_chunks(app, audit_id)
                     store.finish_audit(
                         session, audit_id, "failed",
-                        f"{failed} chunk job(s) failed (see the workers' logs); continue "
-                        f"with: reprotrack audit --distributed --resume {audit_id}")
+                        f"{failed} chunk job(s) did not succeed (see the workers' logs); "
+                        f"continue with: reprotrack audit --distributed --resume {audit_id}")
             with Session(engine) as session:
                 audit = store.get_audit(session, audit_id)
             assert audit is not None

@@ -13,11 +13,16 @@ from distributed_setup import (
     audit_row,
     cli,
     environment,
+    scorecards_per_paper,
     seed_papers,
     two_account_hub,
     workers,
 )
 from fakes.huggingface import ALICE_TOKEN, FakeHub
+
+from tracker.distributed.coordinator import follow_audit
+from tracker.distributed.queue import make_app, queue_name
+from tracker.store.engine import open_store
 
 
 @pytest.fixture
@@ -105,3 +110,31 @@ def test_no_wait_is_only_taken_with_distributed(
 
     assert result.exit_code == 2
     assert result.stderr == "error: [--no-wait]: --no-wait is only taken with --distributed\n"
+
+
+@pytest.mark.postgres
+def test_an_audit_whose_chunks_did_not_succeed_fails_then_resumes(
+    hub: FakeHub, postgres_url: str, tmp_path: Path
+) -> None:
+    paper_ids = seed_papers(postgres_url, hub, 4)
+    env = environment(tmp_path, postgres_url, hub, ALICE_TOKEN, chunk_size=2)
+    assert cli(env, "audit", "--distributed", "--no-wait").exit_code == 0
+    engine = open_store(postgres_url)
+    queue = make_app(engine)
+    with queue.open():  # what an operator's `procrastinate` cancel would do
+        for job in queue.job_manager.list_jobs(queue=queue_name(1)):
+            assert job.id is not None
+            queue.job_manager.cancel_job_by_id(job.id)
+        failed = follow_audit(engine, queue, 1, poll_seconds=0.1)
+
+    assert (failed.status, failed.message) == (
+        "failed", "2 chunk job(s) did not succeed (see the workers' logs); continue with: "
+        "reprotrack audit --distributed --resume 1")
+    resumed = cli(env, "audit", "--distributed", "--resume", "--no-wait")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert resumed.stderr.startswith("audit #1 queued for the workers: 4 papers in 2 chunks")
+    with workers([env], "--burst") as (worker,):
+        worker.wait(timeout=60)
+    audit = audit_row(postgres_url, 1)
+    assert (audit.status, audit.papers_done, audit.message) == ("completed", 4, None)
+    assert scorecards_per_paper(postgres_url, 1) == {paper_id: 1 for paper_id in paper_ids}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import typer
@@ -67,7 +67,7 @@ def run_distributed_audit(
         raise ServiceUnreachable("no service could be reached: every link check failed")
 
 
-def _progress_printer(app: AppContext):  # type: ignore[no-untyped-def]
+def _progress_printer(app: AppContext) -> Callable[[Audit], None]:
     """One plain line on stderr whenever the workers record progress."""
 
     def show(audit: Audit) -> None:

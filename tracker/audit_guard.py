@@ -34,8 +34,10 @@ def refuse_concurrent_audit(session: Session) -> None:
     ).all()
     for audit in running:
         if is_live(audit):
+            where = (f"pid {audit.pid} on {audit.host}" if audit.host is not None
+                     else "distributed, on the workers")
             raise InputError(
-                f"audit #{audit.id} is already running (pid {audit.pid} on {audit.host}): "
+                f"audit #{audit.id} is already running ({where}): "
                 "wait for it to finish, or stop it; two audits would check the same links "
                 "twice",
                 key="audit",

@@ -201,6 +201,42 @@ def run_audit(
     return run.reload()
 
 
+@dataclass(frozen=True)
+class ChunkCost:
+    """What one chunk run cost: requests, 304 answers and rate-limit waits per service."""
+
+    requests: dict[str, int]
+    not_modified: dict[str, int]
+    rate_limit_waits: dict[str, float]
+
+
+def run_audit_chunk(
+    engine: Engine,
+    sources: SourceSet,
+    weights: Mapping[str, float],
+    audit: Audit,
+    paper_ids: Sequence[int],
+    *,
+    concurrency_per_service: int = DEFAULT_CONCURRENCY_PER_SERVICE,
+    discovery: Discovery | None = None,
+    last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
+    stop: threading.Event | None = None,
+) -> ChunkCost:
+    """Observe and score one chunk of an existing audit, as `run_audit` does each chunk.
+
+    The hook of distributed audits (`tracker.distributed`): links this audit already observed
+    and papers it already scored are not done again, so a chunk run twice (a retried job)
+    adds nothing. Progress figures, the audit's status and its end are left to the caller;
+    what the chunk cost is returned.
+    """
+    run = _AuditRun(engine, sources, weights, audit, None, max(1, len(paper_ids)),
+                    concurrency_per_service, stop or threading.Event(), discovery)
+    run.last_known_days = last_known_days
+    run.recorded = (Counter(), Counter(), Counter())  # only this chunk's share
+    run.work_chunk(list(paper_ids))
+    return ChunkCost(*run._request_figures())
+
+
 class _AuditRun:
     """The state of one process working through an audit's plan."""
 
@@ -283,6 +319,19 @@ class _AuditRun:
             finally:
                 if scoring is not None:  # interrupted: let the chunk being scored finish
                     wait([scoring[0]])
+                self.writer = None
+
+    def work_chunk(self, paper_ids: list[int]) -> None:
+        """One chunk: observe its links, then score its papers, all committed on return."""
+        with StoreWriter(self.engine) as writer:
+            self.writer = writer
+            try:
+                chunk = self._observe_chunk(paper_ids)
+                writer.flush()
+                self.check_stop()
+                self._score_chunk(chunk)
+                writer.flush()
+            finally:
                 self.writer = None
 
     def _observe_chunk(self, paper_ids: list[int]) -> _Chunk:

@@ -18,7 +18,9 @@ Wire format, as huggingface_hub 1.x reads it and as the Hub was observed to answ
   `disabled_answer="forbidden"`, 403 with `X-Error-Message: Access to this resource is
   disabled.` (the shape huggingface_hub documents for a disabled dataset).
 - Every `/api/` response carries `RateLimit: "api";r=..;t=..` and `RateLimit-Policy`; an
-  exhausted window answers 429 with the same headers (and `Retry-After` when asked).
+  exhausted window answers 429 with the same headers (and `Retry-After` when asked). One
+  window for all callers, or with `quota_per_account` one per token (the Hub meters
+  authenticated requests per account, anonymous ones per address).
 - `GET /api/papers/{arxiv_id}` and `GET /api/papers/search?q=` in the shapes `paper_info`
   and `list_papers` parse. A paper page carries `githubRepo`, `githubRepoAddedBy` ("auto"
   when the Hub matched it, else "user"), `githubStars`, `projectPage`, `organization`, and a
@@ -138,6 +140,7 @@ class FakeHub(FakeServer):
         rate_limit: int = 500,
         rate_window: int = 300,
         not_found_error_code: bool = True,
+        quota_per_account: bool = False,
     ) -> None:
         super().__init__()
         self.tokens: dict[str, str] = dict(tokens or {})
@@ -153,6 +156,8 @@ class FakeHub(FakeServer):
         self._quota_lock = threading.Lock()
         self._window_started = time.monotonic()
         self._remaining = rate_limit
+        self.quota_per_account = quota_per_account
+        self._account_quota: dict[str, tuple[float, int]] = {}  # Authorization -> window
         self.route("GET", r"/api/papers/search", self._paper_search)
         self.route("GET", r"/api/papers/(?P<paper>[^/]+)", self._paper)
         self.route("GET", r"/api/(?P<plural>models|datasets|spaces)", self._list)
@@ -221,15 +226,7 @@ class FakeHub(FakeServer):
         """Route a request, spending API quota and stamping the rate-limit headers."""
         if not request.path.startswith("/api/"):
             return super().dispatch(request)
-        with self._quota_lock:
-            now = time.monotonic()
-            if now - self._window_started >= self.rate_window:
-                self._window_started, self._remaining = now, self.rate_limit
-            reset = max(1, math.ceil(self.rate_window - (now - self._window_started)))
-            exhausted = self._remaining <= 0
-            if not exhausted:
-                self._remaining -= 1
-            remaining = self._remaining
+        remaining, reset, exhausted = self._spend_quota(request)
         headers = {
             "RateLimit": f'"api";r={remaining};t={reset}',
             "RateLimit-Policy": f'"fixed window";"api";q={self.rate_limit};w={self.rate_window}',
@@ -244,6 +241,31 @@ class FakeHub(FakeServer):
             response = super().dispatch(request)
         response.headers = {**headers, **response.headers}
         return response
+
+    def _spend_quota(self, request: FakeRequest) -> tuple[int, int, bool]:
+        """Count one API request: (remaining, seconds to the reset, whether it was refused).
+
+        With `quota_per_account`, each token (and the anonymous callers together) has a
+        window of its own, as the Hub meters authenticated requests per account.
+        """
+        with self._quota_lock:
+            now = time.monotonic()
+            if self.quota_per_account:
+                key = request.header("authorization") or ""
+                started, left = self._account_quota.get(key, (now, self.rate_limit))
+            else:
+                started, left = self._window_started, self._remaining
+            if now - started >= self.rate_window:
+                started, left = now, self.rate_limit
+            reset = max(1, math.ceil(self.rate_window - (now - started)))
+            exhausted = left <= 0
+            if not exhausted:
+                left -= 1
+            if self.quota_per_account:
+                self._account_quota[key] = (started, left)
+            else:
+                self._window_started, self._remaining = started, left
+            return left, reset, exhausted
 
     def not_found(self, request: FakeRequest) -> FakeResponse:
         """The Hub's answer for a path it does not serve."""

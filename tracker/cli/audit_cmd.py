@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -20,7 +21,7 @@ from rich.progress import (
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tracker.audit_plan import find_resumable
+from tracker.audit_plan import find_resumable, plan_audit
 from tracker.auditing import (
     AuditProgress,
     AuditTerminated,
@@ -62,6 +63,16 @@ def audit_command(
                      "without re-checking what it did."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_OPTION_HELP)] = False,
+    distributed: Annotated[
+        bool,
+        typer.Option("--distributed", help="Queue the audit's chunks for `reprotrack worker` "
+                     "processes (PostgreSQL store only) and follow it."),
+    ] = False,
+    no_wait: Annotated[
+        bool,
+        typer.Option("--no-wait", help="With --distributed: queue the chunks and return at "
+                     "once."),
+    ] = False,
 ) -> None:
     """Check every tracked paper and record the audit.
 
@@ -74,10 +85,12 @@ def audit_command(
       reprotrack audit --due --limit 200
       reprotrack audit --resume
       reprotrack audit --due --json
+      reprotrack audit --distributed --no-wait
 
     Exit codes: 0 completed (a link that failed is an observation, not a failure);
-    2 bad input, nothing to resume, or another audit still running; 3 no service could be
-    reached at all;
+    2 bad input, nothing to resume, another audit still running, or --distributed on a
+    SQLite store; 3 no service could be reached at all (with --distributed: or chunk jobs
+    failed for good);
     130 or 143 interrupted by Ctrl-C or SIGTERM (continue it with --resume).
     """
     app = app_context(ctx)
@@ -89,8 +102,35 @@ def audit_command(
                          "--paper", key="--resume")
     if settings.audit.interval_days <= 0:
         raise InputError("must be more than 0", file=settings.source, key="audit.interval_days")
+    if no_wait and not distributed:
+        raise InputError("--no-wait is only taken with --distributed", key="--no-wait")
     engine = app.engine
+    if distributed:
+        # Imported here: the task engine is not loaded by the commands that do not use it.
+        from tracker.cli.distributed_audit import run_distributed_audit
+        from tracker.distributed.queue import require_postgres
+
+        require_postgres(engine)
     resumed: Audit | None = None
+    if distributed:
+        if as_json:
+            raise InputError("--json is not taken with --distributed (follow it with "
+                             "`reprotrack audits --json`)", key="--json")
+        if not resume:
+            interval = timedelta(days=settings.audit.interval_days)
+            with Session(engine) as session:
+                planned = plan_audit(session, paper_ids=paper or None, due_only=due,
+                                     interval=interval, limit=1)
+            if not planned:
+                # An audit of nothing would only become the default report: record none.
+                app.err.print("nothing to audit: " + (
+                    f"no paper is due (each was scored within "
+                    f"{settings.audit.interval_days:g} days)"
+                    if due else "no paper is tracked (see `reprotrack import`)"), markup=False)
+                return
+        run_distributed_audit(app, paper_ids=paper or None, due_only=due, limit=limit,
+                              resume=resume, audit_id=audit_id, wait=not no_wait)
+        return
     if resume:
         with Session(engine) as session:
             resumed = find_resumable(session, audit_id)  # to name it if it is interrupted

@@ -11,9 +11,10 @@ from collections.abc import Callable
 TOOL_LOGGERS = ("tracker", "checks", "reports", "reprotrack")
 # Libraries that log a line per request or per migration step at INFO, or more at DEBUG:
 # httpx ("HTTP Request: GET ..."), huggingface_hub, PyGithub ("Following Github server
-# redirection"), urllib3 (under requests), Alembic ("Running upgrade ..."), APScheduler.
+# redirection"), urllib3 (under requests), Alembic ("Running upgrade ..."), APScheduler,
+# procrastinate (a line per job started and ended).
 LIBRARY_LOGGERS = ("alembic", "httpx", "httpcore", "huggingface_hub", "github", "urllib3",
-                   "requests", "apscheduler", "filelock", "fsspec")
+                   "requests", "apscheduler", "filelock", "fsspec", "procrastinate")
 # SQLAlchemy logs every statement at INFO: only the loudest setting shows it.
 SQL_LOGGERS = ("sqlalchemy",)
 

@@ -20,6 +20,7 @@ from tracker.cli.papers_cmd import papers_command
 from tracker.cli.report_cmd import report_command
 from tracker.cli.rescore_cmd import rescore_command
 from tracker.cli.schedule_cmd import schedule_command
+from tracker.cli.worker_cmd import worker_command
 
 app = typer.Typer(
     name="reprotrack",
@@ -103,3 +104,4 @@ app.command("rescore", cls=PlainCommand)(rescore_command)
 app.command("report", cls=PlainCommand)(report_command)
 app.command("schedule", cls=PlainCommand)(schedule_command)
 app.command("badge", cls=PlainCommand)(badge_command)
+app.command("worker", cls=PlainCommand)(worker_command)

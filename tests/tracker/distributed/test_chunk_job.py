@@ -58,10 +58,12 @@ def test_chunks_record_their_cost_and_the_last_one_ends_the_audit(
     audit = stored(db_url, audit_id)
 
     assert (first, halfway.papers_done, halfway.links_checked) == ("running", 2, 4)
-    assert halfway.requests == {"huggingface": 3}  # two models and the shared dataset
+    # two models and the shared dataset, and their cards
+    assert halfway.requests == {"huggingface": 3, "huggingface_files": 3}
     assert last == "completed"
     assert (audit.status, audit.papers_done, audit.links_checked) == ("completed", 4, 8)
-    assert audit.requests == {"huggingface": 5}  # the dataset's look was reused
+    # the dataset's look was reused; model-2 is missing (no card to read)
+    assert audit.requests == {"huggingface": 5, "huggingface_files": 4}
     assert audit.services["huggingface"]["healthy"] is True
     assert audit.host is None and audit.pid is None
 
@@ -117,5 +119,5 @@ def test_a_late_chunks_cost_is_added_after_the_audit_ended(
 
     audit = stored(db_url, audit_id)
     assert status == "completed"
-    assert audit.requests == {"huggingface": 5}
+    assert audit.requests == {"huggingface": 5, "huggingface_files": 3}
     assert audit.not_modified == {"huggingface": 1}

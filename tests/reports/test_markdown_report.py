@@ -7,11 +7,10 @@ import dataclasses
 from audit_scenario import two_audits
 from fakes.github import FakeGitHub, fake_github  # noqa: F401
 from fakes.huggingface import FakeHub, fake_hub  # noqa: F401
+from markdown_it import MarkdownIt
 from sqlmodel import Session
 
 from reports.base import RENDERERS
-from markdown_it import MarkdownIt
-
 from reports.markdown import markdown_text
 from reports.report import Report, build_report
 from tracker.store.engine import open_store

@@ -7,10 +7,11 @@ from reports.rows import host_label, missing_artefacts
 
 
 def _row(**changes: object) -> PaperRow:
-    values: dict[str, object] = dict(
-        paper_id=7, title="Sparse Transformers", arxiv_id="2111.10050", score=None, grade=None,
-        checklist=None, criteria=(), best_code_url=None, license=None, stars=None, links=(),
-        promise_unfulfilled=False, inconclusive=())
+    values: dict[str, object] = {
+        "paper_id": 7, "title": "Sparse Transformers", "arxiv_id": "2111.10050", "score": None,
+        "grade": None, "checklist": None, "criteria": (), "best_code_url": None,
+        "license": None, "stars": None, "links": (), "promise_unfulfilled": False,
+        "inconclusive": ()}
     values.update(changes)
     return PaperRow(**values)  # type: ignore[arg-type]
 

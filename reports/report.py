@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,8 +34,11 @@ from tracker.snapshots import (
     get_audit,
     observations_as_of,
     previous_completed_audit,
+    scorecard_ids_as_of,
     scorecards_as_of,
+    statuses_as_of,
 )
+from tracker.store.content import expand_value
 from tracker.store.models import Audit, Link, ObservationRecord, Paper, ScorecardRecord
 from tracker.store.papers import links_of
 
@@ -365,18 +369,36 @@ def history_audits(session: Session, audit: Audit, limit: int = HISTORY_LIMIT) -
     return [*reversed(earlier), audit]
 
 
-def released_counts(cards: list[ScorecardRecord]) -> dict[str, int]:
-    """How many of these scorecards released code (passed), weights and data (passed or
-    partial): the same rules as the summary's figures."""
-    def outcome(card: ScorecardRecord, criterion_id: str) -> str | None:
-        return (((card.findings or {}).get("criteria") or {}).get(criterion_id) or {}).get(
-            "outcome")
-    released = {"pass", "partial"}
-    return {
-        "code": sum(outcome(card, "code_available") == "pass" for card in cards),
-        "weights": sum(outcome(card, "weights_released") in released for card in cards),
-        "data": sum(outcome(card, "data_released") in released for card in cards),
-    }
+def released_kinds(findings: dict[str, Any]) -> frozenset[str]:
+    """What a scorecard's findings say the paper released, by the summary's rules: code when
+    `code_available` passed, weights or data when their criterion passed or was partial."""
+    criteria = findings.get("criteria") or {}
+
+    def outcome(criterion_id: str) -> str | None:
+        return (criteria.get(criterion_id) or {}).get("outcome")
+
+    kinds = {"code"} if outcome("code_available") == "pass" else set()
+    kinds |= {kind for kind, criterion_id in (("weights", "weights_released"),
+                                              ("data", "data_released"))
+              if outcome(criterion_id) in ("pass", "partial")}
+    return frozenset(kinds)
+
+
+def _card_summaries(session: Session, ids: Iterable[int],
+                    known: dict[int, tuple[str | None, frozenset[str]]]
+                    ) -> list[tuple[str | None, frozenset[str]]]:
+    """(grade, released kinds) of these scorecards, read once per scorecard into `known`
+    (audits thinned by retention share their earlier scorecards)."""
+    wanted = [i for i in ids if i not in known]
+    connection = session.connection()
+    for start in range(0, len(wanted), 500):
+        rows = session.exec(select(ScorecardRecord.id, ScorecardRecord.grade,
+                                   ScorecardRecord.findings)
+                            .where(col(ScorecardRecord.id).in_(wanted[start:start + 500])))
+        for card_id, grade, findings in rows:
+            # columns, not rows: no ORM load, so content references are expanded here
+            known[card_id] = (grade, released_kinds(expand_value(connection, findings or {})))
+    return [known[i] for i in ids]
 
 
 def link_histories(session: Session, audits: list[Audit], link_ids: list[int]
@@ -387,12 +409,12 @@ def link_histories(session: Session, audits: list[Audit], link_ids: list[int]
         assert item.id is not None
         started = as_utc(item.started_at)
         assert started is not None
-        for link_id, row in sorted(observations_as_of(session, item, link_ids).items()):
+        for link_id, status in sorted(statuses_as_of(session, item, link_ids).items()):
             runs = spans.setdefault(link_id, [])
-            if runs and runs[-1].status == row.status:
+            if runs and runs[-1].status == status:
                 runs[-1] = dataclasses.replace(runs[-1], last_audit=item.id)
             else:
-                runs.append(StatusSpan(row.status, item.id, item.id, started))
+                runs.append(StatusSpan(status, item.id, item.id, started))
     return {link_id: tuple(runs) for link_id, runs in spans.items()}
 
 
@@ -405,10 +427,12 @@ def history_points(session: Session, audit: Audit, limit: int = HISTORY_LIMIT,
     scorecard that equalled the one before it.
     """
     points = []
+    known: dict[int, tuple[str | None, frozenset[str]]] = {}
     for item in audits if audits is not None else history_audits(session, audit, limit):
         paper_ids = audit_paper_ids(session, item)
-        cards = list(scorecards_as_of(session, item, paper_ids).values())
-        grades = Counter(card.grade or NO_SCORE for card in cards)
+        cards = _card_summaries(session, scorecard_ids_as_of(session, item, paper_ids).values(),
+                                known)
+        grades = Counter(grade or NO_SCORE for grade, _ in cards)
         grades[NO_SCORE] += len(paper_ids) - len(cards)
         statuses = list(session.exec(select(ObservationRecord.status)
                                      .where(ObservationRecord.audit_id == item.id)))
@@ -422,7 +446,7 @@ def history_points(session: Session, audit: Audit, limit: int = HISTORY_LIMIT,
             grade_distribution={grade: grades.get(grade, 0) for grade in (*GRADES, NO_SCORE)},
             links_reachable_share=reachable / len(statuses) if statuses else None,
             papers=len(paper_ids),
-            released=released_counts(cards),
+            released={kind: sum(kind in kinds for _, kinds in cards) for kind in RELEASE_KINDS},
         ))
     return tuple(points)
 

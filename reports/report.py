@@ -248,9 +248,9 @@ class Report:
 
     @property
     def missing_counts(self) -> dict[str, int]:
-        """Papers lacking each of code, weights, data, license, env, docs."""
+        """Papers lacking each of code, weights, data, license, env, docs (none left out)."""
         counts = Counter(label for row in self.papers for label in row.missing)
-        return {label: counts[label] for label in MISSING_CRITERIA}
+        return {label: counts[label] for label in MISSING_CRITERIA if counts[label]}
 
 
 def audit_facts(audit: Audit) -> AuditFacts:

@@ -78,12 +78,28 @@ OUTCOME_LABELS: dict[str | None, str] = {
     "pass": "pass", "partial": "partial", "fail": "fail", "not_applicable": "n/a",
     "unavailable": "unknown", None: "–",
 }
+#: Outcomes as marks: the Markdown criteria grid (GitHub shows the emoji) and the HTML cells.
+OUTCOME_MARKS: dict[str | None, str] = {
+    "pass": "✅", "partial": "🟡", "fail": "❌", "not_applicable": "➖", "unavailable": "⚠️",
+    None: "–",
+}
+OUTCOME_GLYPHS: dict[str | None, str] = {
+    "pass": "✓", "partial": "½", "fail": "✗", "not_applicable": "n/a", "unavailable": "?",
+    None: "–",
+}
 #: Column headers of the criteria in the papers' tables (the full titles go in tooltips).
+#: No header repeats a value column's: the license criterion is "Licensed" beside the
+#: "Code license" column, link health is "Link health" beside "Links".
 CRITERION_SHORT: dict[str, str] = {
-    "code_available": "Code", "license": "License", "environment": "Env",
+    "code_available": "Code", "license": "Licensed", "environment": "Env",
     "training_code": "Train", "evaluation_code": "Eval", "weights_released": "Weights",
     "data_released": "Data", "documentation": "Docs", "versioned_release": "Release",
-    "link_health": "Links",
+    "link_health": "Link health",
+}
+#: The "missing" filter's values (reports.rows.MISSING_CRITERIA) as users read them.
+MISSING_LABELS: dict[str, str] = {
+    "code": "code", "weights": "weights", "data": "data", "license": "license",
+    "env": "environment", "docs": "documentation",
 }
 _REACHABLE = {str(LinkStatus.OK), str(LinkStatus.MOVED), str(LinkStatus.GATED)}
 
@@ -115,6 +131,8 @@ def template_environment(*, autoescape: bool) -> Environment:
                                duration=duration_text)
     environment.globals.update(change_groups=change_groups, links_reachable=links_reachable,
                                outcome_labels=OUTCOME_LABELS, criterion_short=CRITERION_SHORT,
+                               outcome_marks=OUTCOME_MARKS, outcome_glyphs=OUTCOME_GLYPHS,
+                               missing_labels=MISSING_LABELS,
                                reachable_statuses=_REACHABLE)
     return environment
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from urllib.parse import quote, urlsplit
 
@@ -22,6 +23,12 @@ def markdown_text(value: object) -> str:
     """Text safe inside a Markdown table cell or bullet: specials escaped, on one line."""
     text = " ".join(str(value).split())
     return "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in text)
+
+
+def html_text(value: object) -> str:
+    """Text safe inside raw HTML on one line (a `<summary>`: GitHub does not read Markdown
+    there, so Markdown escapes would show; `<`, `>`, `&` and quotes become entities)."""
+    return html.escape(" ".join(str(value).split()))
 
 
 def _url_char(char: str) -> str:
@@ -53,14 +60,17 @@ def markdown_url(url: str, label: str | None = None) -> str:
 
 
 class MarkdownRenderer:
-    """Markdown for GitHub: the summary, the changes by severity, then the papers."""
+    """Markdown for GitHub: the summary, the changes by severity, then the papers (a table,
+    the criteria grid in ✅ / ❌ / ⚠️ marks, and each paper's details in a collapsible
+    `<details>` block)."""
 
     name = "md"
     extension = "md"
 
     def __init__(self) -> None:
         self._environment = template_environment(autoescape=False)
-        self._environment.filters.update(md=markdown_text, md_url=markdown_url)
+        self._environment.filters.update(md=markdown_text, md_url=markdown_url,
+                                         html=html_text)
 
     def render(self, report: Report) -> str:
         """The report as a Markdown document."""

@@ -1,4 +1,5 @@
-"""One flat row per paper with its latest scorecard: the shape every export shares."""
+"""One flat row per paper with its latest scorecard: the shape every export shares; and the
+per-paper facts the report's filters read (which host each link is on, what a paper lacks)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlmodel import Session
 from checks.artefact_licenses import license_of_facts, spdx_license
 from checks.classify.licenses import license_class
 from tracker.kernel import AVAILABLE
+from tracker.links import LinkKind
 from tracker.store.models import Link, ObservationRecord, Paper, ScorecardRecord
 from tracker.store.observations import latest_observations
 from tracker.store.papers import links_of, list_papers
@@ -42,6 +44,40 @@ def exported_number(value: float | None) -> float | None:
     return None if value is None else round(float(value), DECIMALS)
 
 
+
+#: The host a link's kind lives on, as users name it (the report's host filter).
+HOST_LABELS: dict[str, str] = {
+    LinkKind.GITHUB_REPO: "GitHub", LinkKind.PROJECT_PAGE: "Project page",
+    LinkKind.HF_MODEL: "Hugging Face", LinkKind.HF_DATASET: "Hugging Face",
+    LinkKind.HF_SPACE: "Hugging Face", LinkKind.HF_PAPER: "Hugging Face",
+    LinkKind.OSF_NODE: "OSF", LinkKind.ZENODO_RECORD: "Zenodo", LinkKind.ARXIV: "arXiv",
+    LinkKind.DOI: "DOI", LinkKind.DRIVE_FILE: "Google Drive",
+    LinkKind.DRIVE_FOLDER: "Google Drive", LinkKind.ONEDRIVE_SHARE: "OneDrive",
+    LinkKind.DROPBOX_SHARE: "Dropbox", LinkKind.BAIDU_SHARE: "Baidu",
+    LinkKind.FIGSHARE_ITEM: "figshare", LinkKind.DIRECT_FILE: "Direct download",
+}
+OTHER_HOST = "Other web"
+
+#: What a paper can lack (the report's "missing" filter): label -> the criterion that decides.
+MISSING_CRITERIA: dict[str, str] = {
+    "code": "code_available", "weights": "weights_released", "data": "data_released",
+    "license": "license", "env": "environment", "docs": "documentation",
+}
+
+
+def host_label(kind: str) -> str:
+    """The host a link of this kind is on ("GitHub", "Hugging Face" ...), else "Other web"."""
+    return HOST_LABELS.get(kind, OTHER_HOST)
+
+
+def missing_artefacts(outcomes: dict[str, str | None]) -> tuple[str, ...]:
+    """What a paper lacks, from its criteria's outcomes (criterion id -> outcome).
+
+    Only a conclusive `fail` counts as missing: a partial release is there, and an unavailable
+    finding is unknown, never missing (missing information withholds, it does not condemn).
+    """
+    return tuple(label for label, criterion in MISSING_CRITERIA.items()
+                 if outcomes.get(criterion) == "fail")
 
 
 def iso_utc(value: datetime | str | None) -> str | None:

@@ -65,15 +65,11 @@ def audit_paper_ids(session: Session, audit: Audit) -> list[int]:
     return sorted(i for i in existing if i is not None)
 
 
-def observations_as_of(
+def observation_ids_as_of(
     session: Session, audit: Audit, link_ids: Iterable[int], *, conclusive_only: bool = False
-) -> dict[int, ObservationRecord]:
-    """Each link's observation in the audit, else its latest one before the audit ended.
-
-    With `conclusive_only`, rate-limited, failed and unchecked looks are passed over: the link's
-    state is then the last thing a service actually said about it (what change detection
-    compares, so that an outage never reads as links dying).
-    """
+) -> dict[int, int]:
+    """Link id -> the id of its observation in the audit, else of its latest one before the
+    audit ended (`observations_as_of` says which, and what `conclusive_only` passes over)."""
     ids = list(link_ids)
     if not ids:
         return {}
@@ -95,6 +91,19 @@ def observations_as_of(
             .group_by(ObservationRecord.link_id)
         )
         chosen.update({link_id: last_id for link_id, last_id in session.exec(before_end)})
+    return chosen
+
+
+def observations_as_of(
+    session: Session, audit: Audit, link_ids: Iterable[int], *, conclusive_only: bool = False
+) -> dict[int, ObservationRecord]:
+    """Each link's observation in the audit, else its latest one before the audit ended.
+
+    With `conclusive_only`, rate-limited, failed and unchecked looks are passed over: the link's
+    state is then the last thing a service actually said about it (what change detection
+    compares, so that an outage never reads as links dying).
+    """
+    chosen = observation_ids_as_of(session, audit, link_ids, conclusive_only=conclusive_only)
     if not chosen:
         return {}
     rows = session.exec(select(ObservationRecord).where(col(ObservationRecord.id).in_(
@@ -102,10 +111,21 @@ def observations_as_of(
     return {row.link_id: row for row in rows}
 
 
-def scorecards_as_of(
-    session: Session, audit: Audit, paper_ids: Iterable[int]
-) -> dict[int, ScorecardRecord]:
-    """Each paper's scorecard from the audit, else its latest one before the audit ended."""
+def statuses_as_of(session: Session, audit: Audit, link_ids: Iterable[int]) -> dict[int, str]:
+    """Each link's status as of the audit: `observations_as_of`'s choice, without loading
+    facts (what a history of many audits needs)."""
+    chosen = observation_ids_as_of(session, audit, link_ids)
+    if not chosen:
+        return {}
+    rows = session.exec(select(ObservationRecord.link_id, ObservationRecord.status)
+                        .where(col(ObservationRecord.id).in_(list(chosen.values()))))
+    return dict(rows.all())
+
+
+def scorecard_ids_as_of(session: Session, audit: Audit, paper_ids: Iterable[int]
+                        ) -> dict[int, int]:
+    """Paper id -> the id of its scorecard from the audit, else of its latest one before the
+    audit ended."""
     ids = list(paper_ids)
     if not ids:
         return {}
@@ -124,6 +144,14 @@ def scorecards_as_of(
             .group_by(ScorecardRecord.paper_id)
         )
         chosen.update({paper_id: last_id for paper_id, last_id in session.exec(before_end)})
+    return chosen
+
+
+def scorecards_as_of(
+    session: Session, audit: Audit, paper_ids: Iterable[int]
+) -> dict[int, ScorecardRecord]:
+    """Each paper's scorecard from the audit, else its latest one before the audit ended."""
+    chosen = scorecard_ids_as_of(session, audit, paper_ids)
     if not chosen:
         return {}
     rows = session.exec(select(ScorecardRecord).where(col(ScorecardRecord.id).in_(

@@ -57,6 +57,41 @@ def test_the_report_of_the_second_audit(db_url: str, fake_github: FakeGitHub,
     assert report.history[0].grade_distribution["B"] == 3
 
 
+def test_each_link_carries_its_status_over_the_audits_and_each_audit_its_releases(
+    db_url: str, fake_github: FakeGitHub, fake_hub: FakeHub
+) -> None:
+    engine = open_store(db_url)
+    scenario = two_audits(engine, fake_github, fake_hub)
+    first, second = scenario.first, scenario.second
+
+    with Session(engine) as session:
+        report = build_report(session, second)
+
+    rows = {row.title: row for row in report.papers}
+    [gone] = rows["Deleted | Repository Paper"].links
+    assert [(s.status, s.first_audit, s.last_audit) for s in gone.history] == [
+        ("ok", first, first), ("missing", second, second)]
+    assert gone.history[1].since == report.audit.started_at
+    steady = rows["Steady Paper"]
+    assert [[(s.status, s.first_audit, s.last_audit) for s in link.history]
+            for link in steady.links] == [[("ok", first, second)]] * 2  # one run, not two
+    assert [link.host for link in steady.links] == ["GitHub", "Hugging Face"]
+    assert steady.hosts == ("GitHub", "Hugging Face") and steady.missing == ("weights",)
+    assert rows["Gated Model Paper"].missing == ("code", "data", "env", "docs")
+    assert rows["Gated Model Paper"].code_license is None  # the model's license is not code's
+    assert rows["Gated Model Paper"].weights_license == "Apache-2.0"
+
+    # the second audit lost the deleted repository's code: 4 of 5 papers, then 3 of 5
+    assert [(p.audit_id, p.papers, p.released) for p in report.history] == [
+        (first, 5, {"code": 4, "weights": 1, "data": 1}),
+        (second, 5, {"code": 3, "weights": 1, "data": 1})]
+    assert report.history[-1].release_share("code") == pytest.approx(0.6)
+    assert report.grade_counts == {"A": 1, "B": 2, "F": 2}
+    assert report.hosts == ("GitHub", "Hugging Face")
+    assert report.missing_counts == {"code": 2, "weights": 4, "data": 4, "license": 1,
+                                     "env": 2, "docs": 2}
+
+
 def test_the_first_audit_reports_no_previous_audit_and_no_changes(
     sqlite_url: str, fake_github: FakeGitHub, fake_hub: FakeHub
 ) -> None:

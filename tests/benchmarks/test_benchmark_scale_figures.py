@@ -56,11 +56,11 @@ def test_the_quick_run_reports_every_target_beside_todays_figures(tmp_path: Path
     assert entries - first["hub_requests"] <= first["hub_unobserved"] < entries
     assert second["hub_unobserved"] < first["hub_unobserved"]
     assert second["hub_unobserved"] > 0  # two windows cannot hold every entry
-    # Waiting up to a window for the reset observes every entry in the first audit.
+    # Waiting up to a window for the reset observes every entry in the first audit, each
+    # with a request of its own (a renamed entry costs its follow-up too).
     assert [run["hub_unobserved"] for run in waiting_window["runs"]] == [0, 0]
-    for scenario in (waiting_60, waiting_window):
-        for run in scenario["runs"]:
-            assert run["hub_requests"] - run["refused_429"] <= entries
+    for run in waiting_window["runs"]:
+        assert run["hub_requests"] - run["refused_429"] >= entries
 
     verdicts = {line["figure"].split(" (")[0]: line for line in figures["targets"]}
     assert {"first audit wall / network bound", "store growth, unchanged re-audit",

@@ -18,6 +18,15 @@ bound is its slowest service) and `wall_per_bound`; the store's growth per paper
 no audit has observed yet (`hub_unobserved`: with `--hub-api-limit` below the corpus's Hub
 entries, what a quota leaves for later audits). `--database sqlite postgres` measures both
 stores; `--quota-wait` sets how long an audit waits for a spent quota window.
+
+After the runs it prints the store's growth per paper by table (`table_bytes_per_paper`),
+the Hub quota scenario (`--hub-papers 10000`: the Hub entries of that many papers under the
+free quota, 1,000 requests per 5 minutes, time accelerated by `--time-scale`; see
+`hub_quota_scenario`), and the issue's targets beside today's figures, with the 52-weekly-audits
+estimate (`yearly_store`, retention `--keep-all-days`). `--discovery-modes off on` measures
+discovery both ways. `--quick` runs every part small (tests/benchmarks run it). The figures of
+issue 14: `python -m benchmarks.audit --papers 1000 --database sqlite postgres
+--discovery-modes off on --skip-baseline --hub-papers 10000 --time-scale 5`.
 """
 
 from __future__ import annotations
@@ -142,36 +151,44 @@ def network_bound(requests: dict[str, int], latency: float) -> dict[str, float]:
 
 
 def benchmark(papers: int, args: argparse.Namespace, workdir: Path,
-              database: str = "sqlite") -> dict[str, Any]:
-    """Every run for one corpus size."""
+              database: str = "sqlite", discovery: bool | None = None) -> dict[str, Any]:
+    """Every run for one corpus size, store and discovery setting."""
+    discovery = args.discovery if discovery is None else discovery
     corpus = build_corpus(papers)
     links = corpus.mix()
     fakes = Fakes(papers, args.latency, args.hub_api_limit, args.hub_window)
     try:
         corpus_path = workdir / f"corpus-{papers}.jsonl"
-        db = workdir / f"audit-{papers}-{database}.db"
+        db = workdir / f"audit-{papers}-{database}-{'disc' if discovery else 'nodisc'}.db"
         db.unlink(missing_ok=True)
         write_jsonl(corpus, corpus_path, fakes.urls["web"])
         spec = {"db": str(db), "corpus": str(corpus_path), "urls": fakes.urls,
-                "token": args.token, "discovery": args.discovery,
+                "token": args.token, "discovery": discovery,
                 "quota_wait": args.quota_wait}
         if database == "postgres":
             spec["db_url"] = fresh_postgres_schema(args.postgres_url)
         imported = run_phase("import", spec)
         rows = []
-        stored = imported["db_bytes"]
+        stored, tables = imported["db_bytes"], imported.get("table_bytes", {})
         for run in ("first audit", "second audit"):
             fakes.ask("reset")
             measured = run_phase("audit", spec)
             rows.append(_row(run, measured, fakes.ask("counts"), papers, links))
             rows[-1]["database"] = database
+            rows[-1]["discovery"] = discovery
             rows[-1]["bytes_per_paper"] = round((measured["db_bytes"] - stored) / papers)
-            stored = measured["db_bytes"]
+            after = measured.get("table_bytes", {})
+            rows[-1]["table_bytes_per_paper"] = {
+                name: round((after.get(name, 0) - tables.get(name, 0)) / papers)
+                for name in sorted(set(after) | set(tables))
+                if after.get(name, 0) != tables.get(name, 0)}
+            stored, tables = measured["db_bytes"], after
             bound = network_bound(rows[-1]["requests"], args.latency)
             rows[-1]["network_bound"] = bound
             rows[-1]["wall_per_bound"] = (round(rows[-1]["wall_seconds"] / bound["bound"], 2)
                                           if bound["bound"] else None)
-        if not args.skip_baseline and database == args.database[0]:  # the baseline has no store
+        if (not args.skip_baseline and database == args.database[0]
+                and discovery == args.discovery):  # the baseline has no store, no discovery
             sample = min(papers, args.baseline_papers or papers)
             fakes.ask("reset")
             baseline_spec = {**spec, "db": str(workdir / f"baseline-{papers}.json"),
@@ -183,7 +200,7 @@ def benchmark(papers: int, args: argparse.Namespace, workdir: Path,
     finally:
         fakes.close()
     return {"papers": papers, "latency": args.latency, "token": args.token,
-            "discovery": args.discovery, "database": database, "mix": links,
+            "discovery": discovery, "database": database, "mix": links,
             "import": imported, "runs": rows, "ratios": ratios(rows),
             "hub_quota": args.hub_api_limit, "hub_window": args.hub_window,
             "quota_wait": args.quota_wait}
@@ -229,6 +246,7 @@ def ratios(rows: list[dict[str, Any]]) -> dict[str, float | None]:
 
 COLUMNS = (
     ("run", "run", "{}"), ("papers", "papers", "{}"), ("links", "links", "{}"),
+    ("discovery", lambda r: "on" if r.get("discovery") else "off", "{}"),
     ("GH req", lambda r: r["requests"]["github"], "{}"),
     ("Hub req", lambda r: r["requests"]["huggingface"], "{}"),
     ("OSF", lambda r: r["requests"]["osf"], "{}"), ("web", lambda r: r["requests"]["web"], "{}"),
@@ -265,13 +283,177 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines + [""] + notes)
 
 
+HUB_KINDS = frozenset({"hf_model", "hf_dataset"})
+FREE_HUB_QUOTA, HUB_WINDOW, QUOTA_WAIT = 1_000, 300, 60.0  # a free account; the tool's default
+TARGET_PAPERS = 10_000  # the scale the issue's quota and yearly targets speak of
+
+
+def hub_quota_scenario(papers: int, args: argparse.Namespace, workdir: Path,
+                       quota_wait: float) -> dict[str, Any]:
+    """Two audits of the corpus's Hub entries under a free quota; entries left unobserved.
+
+    The fake Hub enforces `FREE_HUB_QUOTA x papers / 10,000` requests per window (the free
+    tier's ratio of quota to entries at 10,000 papers; the quota itself at 10,000). Time is
+    accelerated: the window is `300 / --time-scale` seconds, and `quota_wait` (real seconds)
+    is divided by the same scale. Only the Hub links are imported (other services do not
+    touch the Hub's quota, they would only lengthen the run), and each audit gets a fresh
+    window, as audits a week apart would.
+    """
+    corpus = build_corpus(papers)
+    entries = sum(corpus.mix().get(kind, 0) for kind in HUB_KINDS)
+    limit = max(1, round(FREE_HUB_QUOTA * papers / TARGET_PAPERS))
+    window = max(1, round(HUB_WINDOW / args.time_scale))
+    fakes = Fakes(papers, args.latency, limit, window)
+    runs = []
+    try:
+        corpus_path = workdir / f"hub-{papers}.jsonl"
+        db = workdir / f"hub-{papers}-{quota_wait:g}.db"
+        db.unlink(missing_ok=True)
+        write_jsonl(corpus, corpus_path, fakes.urls["web"], kinds=HUB_KINDS)
+        spec = {"db": str(db), "corpus": str(corpus_path), "urls": fakes.urls,
+                "token": args.token, "discovery": False,
+                "quota_wait": quota_wait / args.time_scale}
+        run_phase("import", spec)
+        for run in ("first audit", "second audit"):
+            fakes.ask("reset")
+            measured = run_phase("audit", spec)
+            counts = fakes.ask("counts")["huggingface"]
+            runs.append({"run": run, "hub_requests": counts["requests"],
+                         "refused_429": counts["statuses"].get("429", 0),
+                         "hub_unobserved": measured["hub_unobserved"],
+                         "wall_seconds": measured["wall_seconds"],
+                         "waits": measured.get("rate_limit_waits", {})})
+    finally:
+        fakes.close()
+    return {"papers": papers, "entries": entries, "quota": limit, "window_seconds": window,
+            "time_scale": args.time_scale, "quota_wait": quota_wait,
+            "quota_wait_scaled": round(quota_wait / args.time_scale, 2), "runs": runs}
+
+
+def yearly_store(first: dict[str, Any], second: dict[str, Any], *, keep_all_days: float,
+                 papers: int = TARGET_PAPERS, audits: int = 52) -> dict[str, Any]:
+    """The store after `audits` weekly audits of `papers` papers, from measured bytes/paper.
+
+    Simulated: the first audit's growth once, then the unchanged re-audit's for each audit the
+    retention setting keeps whole (`tracker.store.retention.audits_to_thin` decides, on weekly
+    dates); a thinned unchanged audit keeps only its audit row (its rows repeat the previous
+    ones and are deleted), and SQLite re-uses the freed pages for the audits after it.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from tracker.store.retention import audits_to_thin
+
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    dates = [(n + 1, "completed", start + timedelta(weeks=n)) for n in range(audits)]
+    now = dates[-1][2] + timedelta(hours=1)
+    thinned = set(audits_to_thin(dates, keep_all_days=keep_all_days, now=now)
+                  if keep_all_days > 0 else [])
+    kept = [n for n, _, _ in dates[1:] if n not in thinned]
+    growth = first["bytes_per_paper"] + len(kept) * second["bytes_per_paper"]
+    everything = first["bytes_per_paper"] + (audits - 1) * second["bytes_per_paper"]
+    return {"audits": audits, "papers": papers, "keep_all_days": keep_all_days,
+            "reaudits_kept_whole": len(kept), "reaudits_thinned": len(thinned),
+            "mb_with_retention": round(growth * papers / 1e6, 1),
+            "mb_without_retention": round(everything * papers / 1e6, 1)}
+
+
+def targets(results: list[dict[str, Any]], hub: list[dict[str, Any]],
+            keep_all_days: float) -> list[tuple[str, str, str, str]]:
+    """(figure, target, today, met) for each target of issue 14 this run measured."""
+    lines: list[tuple[str, str, str, str]] = []
+
+    def verdict(ok: bool | None) -> str:
+        return "-" if ok is None else ("met" if ok else "NOT met")
+
+    for result in results:
+        runs = {row["run"]: row for row in result["runs"]}
+        first, second = runs["first audit"], runs["second audit"]
+        where = (f"{result['papers']} papers, {result['database']}, discovery "
+                 f"{'on' if result['discovery'] else 'off'}")
+        ratio = first.get("wall_per_bound")
+        lines.append((f"first audit wall / network bound ({where})", "<= 2.0",
+                      f"{ratio:.2f} ({first['wall_seconds']:.1f} s / "
+                      f"{first['network_bound']['bound']:.1f} s)" if ratio else "-",
+                      verdict(None if ratio is None else ratio <= 2.0)))
+        lines.append((f"store growth, first audit ({where})", "-",
+                      f"{first['bytes_per_paper']} B/paper", "-"))
+        lines.append((f"store growth, unchanged re-audit ({where})", "<= 500 B/paper",
+                      f"{second['bytes_per_paper']} B/paper",
+                      verdict(second["bytes_per_paper"] <= 500)))
+        if result["database"] == "sqlite" and not result["discovery"]:
+            year = yearly_store(first, second, keep_all_days=keep_all_days)
+            figure = (f"52 weekly audits of 10,000 papers, keep_all_days={keep_all_days:g} "
+                      f"(simulated from {result['papers']} papers)")
+            today = (f"{year['mb_with_retention']} MB ({year['mb_without_retention']} MB "
+                     "keeping every audit)")
+            lines.append((figure, "< 500 MB", today, verdict(year["mb_with_retention"] < 500)))
+    for scenario in hub:
+        first, second = scenario["runs"]
+        figure = (f"Hub entries unobserved after 1 / 2 audits ({scenario['papers']} papers, "
+                  f"{scenario['entries']} entries, {scenario['quota']} requests per "
+                  f"{HUB_WINDOW} s, quota wait {scenario['quota_wait']:g} s)")
+        today = (f"{first['hub_unobserved']} / {second['hub_unobserved']} "
+                 f"(429s: {first['refused_429'] + second['refused_429']})")
+        lines.append((figure, "0 after 2", today, verdict(second["hub_unobserved"] == 0)))
+    return lines
+
+
+def targets_table(lines: list[tuple[str, str, str, str]]) -> str:
+    """The targets beside today's figures, as a Markdown table."""
+    out = ["| figure | target | today | |", "|---|---|---|---|"]
+    out += [f"| {figure} | {target} | {today} | {met} |" for figure, target, today, met in lines]
+    return "\n".join(out)
+
+
+def breakdown_table(results: list[dict[str, Any]]) -> str:
+    """Bytes per paper each table grew by, per audit (indexes counted with their table)."""
+    names = sorted({name for result in results for row in result["runs"]
+                    for name in row.get("table_bytes_per_paper", {})})
+    out = ["| run | store | discovery | " + " | ".join(names) + " | file |",
+           "|" + "---|" * (len(names) + 4)]
+    for result in results:
+        for row in result["runs"]:
+            if "table_bytes_per_paper" not in row:
+                continue
+            cells = [str(row["table_bytes_per_paper"].get(name, 0)) for name in names]
+            out.append(f"| {row['run']} | {result['database']} | "
+                       f"{'on' if result['discovery'] else 'off'} | " + " | ".join(cells)
+                       + f" | {row['bytes_per_paper']} |")
+    return "\n".join(out)
+
+
+def hub_table(hub: list[dict[str, Any]]) -> str:
+    """The quota scenario's runs."""
+    out = [("| papers | Hub entries | quota / window | quota wait | run | Hub requests | 429 | "
+            "unobserved | wall s |"), "|---|---|---|---|---|---|---|---|---|"]
+    for scenario in hub:
+        for run in scenario["runs"]:
+            out.append(f"| {scenario['papers']} | {scenario['entries']} | {scenario['quota']} / "
+                       f"{scenario['window_seconds']} s (300 s / {scenario['time_scale']:g}) | "
+                       f"{scenario['quota_wait']:g} s ({scenario['quota_wait_scaled']:g} s) | "
+                       f"{run['run']} | {run['hub_requests']} | {run['refused_429']} | "
+                       f"{run['hub_unobserved']} | {run['wall_seconds']:.1f} |")
+    return "\n".join(out)
+
+
+QUICK = ["--papers", "20", "--latency", "0", "--skip-baseline", "--discovery-modes", "off", "on",
+         "--hub-papers", "100", "--time-scale", "60"]
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the benchmark for each --papers size; print the table (and write --json)."""
+    """Run the benchmark for each --papers size; print the tables (and write --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--papers", type=int, nargs="+", default=[1000])
+    parser.add_argument("--quick", action="store_true",
+                        help="a small run of every part (what CI runs): " + " ".join(QUICK))
+    parser.add_argument("--papers", type=int, nargs="*", default=[1000],
+                        help="corpus sizes (none: only the Hub quota scenario)")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
     parser.add_argument("--token", action=argparse.BooleanOptionalAction, default=True)
-    parser.add_argument("--discovery", action=argparse.BooleanOptionalAction, default=False)
+    parser.add_argument("--discovery", action=argparse.BooleanOptionalAction, default=False,
+                        help="the discovery setting of the baseline's runs")
+    parser.add_argument("--discovery-modes", nargs="+", choices=("off", "on"), default=None,
+                        help="measure each of these (default: as --discovery says); "
+                        "discovery on is measured on the first --database only")
     parser.add_argument("--baseline-papers", type=int, default=None,
                         help="run the baseline over the first K papers and scale it to N")
     parser.add_argument("--baseline-spacing", type=float, default=None,
@@ -285,22 +467,61 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quota-wait", type=float, default=None,
                         help="seconds an audit waits for a spent quota window to reset "
                         "(default: [http] max_rate_limit_wait, 60)")
+    parser.add_argument("--hub-papers", type=int, default=0,
+                        help="also run the Hub quota scenario at this many papers (10000: the "
+                        "issue's target), with the default quota wait and with one window")
+    parser.add_argument("--time-scale", type=float, default=5.0,
+                        help="the quota scenario's clock speed-up: window 300 s / scale, "
+                        "quota waits / scale; keep the window well above the time the "
+                        "audit takes to spend a window's quota (1,000 requests at 4 at a "
+                        "time and 50 ms: 12.5 s), or windows reset within one audit")
+    parser.add_argument("--keep-all-days", type=float, default=90.0,
+                        help="the retention setting of the 52-audit estimate")
     parser.add_argument("--database", nargs="+", choices=("sqlite", "postgres"),
                         default=["sqlite"], help="the stores to measure on")
     parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--quick" in argv:
+        argv = QUICK + argv  # later flags override the quick defaults
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="reprotrack-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    modes = ([mode == "on" for mode in args.discovery_modes] if args.discovery_modes
+             else [args.discovery])
     results = []
     for papers in args.papers:
         for database in args.database:
-            results.append(benchmark(papers, args, workdir, database))
-            print(f"N={papers} {database} done", file=sys.stderr, flush=True)
+            for discovery in modes:
+                if discovery != modes[0] and database != args.database[0]:
+                    continue
+                results.append(benchmark(papers, args, workdir, database, discovery))
+                print(f"N={papers} {database} discovery {'on' if discovery else 'off'} done",
+                      file=sys.stderr, flush=True)
+    hub = []
+    if args.hub_papers:
+        for wait in (QUOTA_WAIT, float(HUB_WINDOW)):
+            hub.append(hub_quota_scenario(args.hub_papers, args, workdir, wait))
+            print(f"Hub quota scenario (wait {wait:g} s) done", file=sys.stderr, flush=True)
     print(table(results))
+    print()
+    print("Store growth per paper, by table (bytes; indexes counted with their table):")
+    print(breakdown_table(results))
+    if hub:
+        print()
+        print("Hub quota scenario (time accelerated):")
+        print(hub_table(hub))
+    print()
+    print("Targets (issue 14):")
+    print(targets_table(targets(results, hub, args.keep_all_days)))
+    print(f"(latency {args.latency:g} s per request, tokens {'on' if args.token else 'off'}; "
+          "wall times depend on the machine's load, counts and bytes do not)")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        figures = {"results": results, "hub_quota": hub,
+                   "targets": [dict(zip(("figure", "target", "today", "met"), line, strict=True))
+                               for line in targets(results, hub, args.keep_all_days)]}
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

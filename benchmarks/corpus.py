@@ -164,12 +164,19 @@ def build_corpus(papers: int, seed: int = 20250601) -> Corpus:
     return Corpus([_paper(random.Random(seed * 1_000_003 + i), i) for i in range(papers)])
 
 
-def write_jsonl(corpus: Corpus, path: Path, web_root: str) -> int:
-    """Write the papers as JSON Lines (title, arxiv_id, abstract, urls); returns the links."""
+def write_jsonl(corpus: Corpus, path: Path, web_root: str,
+                kinds: frozenset[str] | None = None) -> int:
+    """Write the papers as JSON Lines (title, arxiv_id, abstract, urls); returns the links.
+
+    With `kinds`, only links of those kinds are written, and only papers that have one.
+    """
     written = 0
     with path.open("w", encoding="utf-8") as out:
         for paper in corpus.papers:
-            urls = [link.url(web_root) for link in paper.links]
+            urls = [link.url(web_root) for link in paper.links
+                    if kinds is None or link.kind in kinds]
+            if kinds is not None and not urls:
+                continue
             written += len(urls)
             record: dict[str, Any] = {"title": paper.title, "arxiv_id": paper.arxiv_id,
                                       "abstract": paper.abstract, "urls": urls}

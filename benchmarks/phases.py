@@ -73,6 +73,40 @@ def database_bytes(spec: dict[str, Any]) -> int:
     return sum(p.stat().st_size for p in (Path(path), Path(path + "-wal")) if p.exists())
 
 
+def table_bytes(spec: dict[str, Any]) -> dict[str, int]:
+    """The store's bytes per table, its indexes included (SQLite: `dbstat` pages in use and
+    free pages under `(free)`; PostgreSQL: each table's total relation size)."""
+    if spec.get("db_url"):
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(spec["db_url"].replace("postgresql://", "postgresql+psycopg://"))
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r'")).all()
+        engine.dispose()
+        return {name: int(size) for name, size in rows}
+    path = spec["db"]
+    if not Path(path).exists():
+        return {}
+    database_bytes(spec)  # checkpoint the log into the file first
+    connection = sqlite3.connect(path)
+    try:
+        owner = dict(connection.execute("SELECT name, tbl_name FROM sqlite_master"))
+        sizes: dict[str, int] = {}
+        for name, size in connection.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+            table = owner.get(name, name)
+            sizes[table] = sizes.get(table, 0) + int(size)
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        free = connection.execute("PRAGMA freelist_count").fetchone()[0]
+    finally:
+        connection.close()
+    if free:
+        sizes["(free)"] = free * page_size
+    return sizes
+
+
 def hub_entries_unobserved(engine: Any) -> int:
     """Hub links that no observation has looked at yet (never seen, or only rate limited)."""
     from sqlalchemy import text
@@ -157,6 +191,7 @@ def measured(phase: str, spec: dict[str, Any]) -> dict[str, Any]:
                           - cpu_before.ru_utime - cpu_before.ru_stime, 2),
         peak_rss_mb=round(usage.ru_maxrss / 1024, 1),  # Linux reports kilobytes
         db_bytes=database_bytes(spec) if phase != "baseline" else 0,
+        table_bytes=table_bytes(spec) if phase != "baseline" else {},
     )
     return figures
 

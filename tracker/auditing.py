@@ -58,10 +58,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 100  # [audit] chunk_size
 HEARTBEAT_SECONDS = 60.0  # well inside tracker.audit_plan.STALE_HEARTBEAT
-# Scoring a chunk while the next is observed (issue 14) is off for now: the progress bar's
-# stages (discovering, observing, scoring; issue 13) assume one stage at a time, and with two
-# at once it would move backwards. Batched writes from one writer stay on either way.
-OVERLAP_SCORING = False
+# Score a chunk while the next is observed (issue 14). The progress model follows each stage
+# under way (AuditProgress.stages), so the bar advances in both and never moves backwards.
+OVERLAP_SCORING = True
+MAIN, SCORER = "main", "scorer"  # the lanes: discovering and observing, and scoring
 
 
 class AuditTerminated(BaseException):
@@ -77,9 +77,25 @@ class AuditTerminated(BaseException):
         super().__init__(f"terminated by {signal.Signals(signum).name}")
 
 
+@dataclass(frozen=True)
+class StageProgress:
+    """One stage under way: its name, how far it is, and the chunk's share of its work done."""
+
+    name: str  # discovering | observing | scoring
+    done: int
+    total: int
+    chunk_papers: int  # papers in the chunk this stage works on
+    chunk_fraction: float  # share of that chunk's work done, over all its stages
+
+
 @dataclass
 class AuditProgress:
-    """Where an audit stands; `chunk_done` is true once per finished chunk."""
+    """Where an audit stands; `chunk_done` is true once per finished chunk.
+
+    Two stages can be under way at once (a chunk is scored while the next is observed):
+    `stages` lists each, and `stage`, `stage_done`, `stage_total` and `chunk_papers` describe
+    the one this report is about (the one that just moved).
+    """
 
     audit_id: int
     papers_total: int
@@ -95,14 +111,19 @@ class AuditProgress:
     stage_total: int = 0
     chunk_papers: int = 0  # papers in the current chunk
     chunk_fraction: float = 0.0  # share of the current chunk's work done, over its stages
+    stages: tuple[StageProgress, ...] = ()
+    floor: float = 0.0  # what an earlier report showed: a bar never moves backwards
 
     @property
     def completed(self) -> float:
-        """Papers done, plus the current chunk's share: what a progress bar shows."""
-        if self.chunk_done:
-            return float(self.papers_done)
-        return min(float(self.papers_total),
-                   self.papers_done + self.chunk_fraction * self.chunk_papers)
+        """Papers done, plus the share of every chunk under way: what a progress bar shows."""
+        if self.stages:
+            in_flight = sum(s.chunk_fraction * s.chunk_papers for s in self.stages)
+        elif self.chunk_done:
+            in_flight = 0.0
+        else:
+            in_flight = self.chunk_fraction * self.chunk_papers
+        return max(self.floor, min(float(self.papers_total), self.papers_done + in_flight))
 
 
 ProgressCallback = Callable[[AuditProgress], None]
@@ -278,8 +299,11 @@ class _AuditRun:
         self.last_known_days = DEFAULT_LAST_KNOWN_DAYS
         self._stages = (["discovering"] if discovery is not None else []) + ["observing",
                                                                               "scoring"]
-        self._stage = ("checking", 0, 0)  # name, done, total
-        self._chunk_papers = 0
+        # Per lane (MAIN: the chunk discovered and observed; SCORER: the chunk scored):
+        # [stage name, done, total, chunk papers].
+        self._lanes: dict[str, list] = {MAIN: ["checking", 0, 0, 0]}
+        self._shown = 0.0  # the highest `completed` reported
+        self._report_lock = threading.Lock()
 
         self.writer: StoreWriter | None = None  # while work() runs
 
@@ -309,6 +333,7 @@ class _AuditRun:
                     if scoring is not None:
                         self._chunk_scored(*scoring)
                         scoring = None
+                    self._hand_over(len(chunk.papers))
                     scoring = (scorer.submit(self._score_chunk, chunk), chunk)
                     if not OVERLAP_SCORING:
                         self._chunk_scored(*scoring)
@@ -338,7 +363,7 @@ class _AuditRun:
         """Discover (when on) and observe the chunk's links not yet observed in this audit."""
         assert self.writer is not None
         with self._lock:
-            self._chunk_papers, self._stage = len(paper_ids), ("checking", 0, 0)
+            self._lanes[MAIN] = ["checking", 0, 0, len(paper_ids)]
         if self.discovery is not None:
             # What discovery fetches (pages, READMEs) is stored in this audit, so the
             # observed-in-this-audit filter below does not fetch it again.
@@ -374,20 +399,25 @@ class _AuditRun:
     def _score_chunk(self, chunk: _Chunk) -> None:
         """Score the chunk's papers (in the scoring thread) and hand the scorecards over."""
         assert self.writer is not None
-        self._enter("scoring", len(chunk.papers))
+        self._enter("scoring", len(chunk.papers), lane=SCORER)
         if chunk.papers:
             score_papers(self.engine, chunk.papers, self.weights, self.writer,
                          audit_id=self.audit_id, last_known_days=self.last_known_days,
-                         on_scored=lambda _paper_id: self._advance())
+                         on_scored=lambda _paper_id: self._advance(lane=SCORER))
+
+    def _hand_over(self, papers: int) -> None:
+        """The observed chunk moves from the main lane to the scorer's, at no loss of progress."""
+        with self._lock:
+            chunk_papers = self._lanes[MAIN][3]
+            self._lanes[SCORER] = ["scoring", 0, papers, chunk_papers]
+            self._lanes[MAIN] = ["checking", 0, 0, 0]
 
     def _chunk_scored(self, scoring: Future[None], chunk: _Chunk) -> None:
         """Once a chunk's scoring is done and committed: record and report the progress."""
         assert self.writer is not None
         scoring.result()
         self.writer.flush()
-        with self._lock:
-            self._stage = ("checking", 0, 0)
-        self._save_progress()
+        self._save_progress(scored=True)
         self._report(chunk_done=True, observed=chunk.observed)
 
     def _observed_figures(self) -> tuple[int, int, dict[str, int]]:
@@ -424,19 +454,31 @@ class _AuditRun:
             self._live_links += 1
         self._advance()
 
-    def _enter(self, stage: str, total: int) -> None:
-        """Start a stage of the current chunk, with the number of papers or links it works on."""
+    def _enter(self, stage: str, total: int, *, lane: str = MAIN) -> None:
+        """Start a stage of a lane's chunk, with the number of papers or links it works on."""
         with self._lock:
-            self._stage = (stage, 0, total)
-        self._report(chunk_done=False)
+            state = self._lanes.setdefault(lane, [stage, 0, total, 0])
+            state[:3] = [stage, 0, total]
+        self._report(chunk_done=False, lane=lane)
 
-    def _advance(self, *, done: int | None = None, total: int | None = None) -> None:
-        """One more paper or link of the current stage (or `done` of `total`), reported."""
+    def _advance(self, *, done: int | None = None, total: int | None = None,
+                 lane: str = MAIN) -> None:
+        """One more paper or link of a lane's stage (or `done` of `total`), reported."""
         with self._lock:
-            name, count, of = self._stage
-            self._stage = (name, count + 1 if done is None else done,
-                           of if total is None else total)
-        self._report(chunk_done=False)
+            state = self._lanes[lane]
+            state[1] = state[1] + 1 if done is None else done
+            if total is not None:
+                state[2] = total
+        self._report(chunk_done=False, lane=lane)
+
+    def _stage_progress(self, name: str, done: int, total: int, papers: int) -> StageProgress:
+        if name in self._stages:  # a stage with nothing to do is done
+            position = self._stages.index(name)
+            share = min(1.0, done / total) if total else 1.0
+        else:  # between chunks
+            position, share = 0, 0.0
+        return StageProgress(name, done, total, papers,
+                             (position + share) / len(self._stages))
 
     # -- figures -----------------------------------------------------------------------------
     def _ledger_figures(self) -> tuple[Counter[str], Counter[str], Counter[float]]:
@@ -455,7 +497,7 @@ class _AuditRun:
             totals.append({k: v for k, v in sorted(total.items()) if v})
         return totals[0], totals[1], {k: round(v, 3) for k, v in totals[2].items()}
 
-    def _save_progress(self) -> None:
+    def _save_progress(self, *, scored: bool = False) -> None:
         requests, not_modified, waits = self._request_figures()
         with transaction(self.engine) as session:
             counts = store.observation_status_counts(session, self.audit_id)
@@ -471,31 +513,44 @@ class _AuditRun:
         with self._lock:
             self.papers_done, self.links_checked, self.errors = papers_done, links_checked, errors
             self._live_links = 0
+            if scored:  # the scored chunk now counts in papers_done: it leaves its lane
+                self._lanes.pop(SCORER, None)
 
     def _report(
         self, *, chunk_done: bool, observed: tuple[int, int, dict[str, int]] | None = None,
+        lane: str = MAIN,
     ) -> None:
         if self.progress is None:
             return
+        with self._report_lock:  # one report at a time, in order: the bar never goes back
+            self._report_now(chunk_done, observed, lane)
+
+    def _report_now(
+        self, chunk_done: bool, observed: tuple[int, int, dict[str, int]] | None, lane: str,
+    ) -> None:
+        assert self.progress is not None
         with self._lock:
             links = self.links_checked + self._live_links
             done, errors = self.papers_done, self.errors
-            stage, stage_done, stage_total = self._stage
-        if stage in self._stages:  # a stage with nothing to do is done
-            position = self._stages.index(stage)
-            share = min(1.0, stage_done / stage_total) if stage_total else 1.0
-        else:  # between chunks
-            position, share = 0, 0.0
+            stages = tuple(self._stage_progress(*state) for key, state in
+                           sorted(self._lanes.items(), key=lambda item: item[0] != SCORER))
+            about = self._lanes.get(lane) or self._lanes[MAIN]
+            shown = self._shown
+        current = self._stage_progress(*about)
         requests = self._request_figures()[0]
         if observed is not None:  # a chunk's figures as they stood when it was observed
             links, errors, requests = observed
-        self.progress(AuditProgress(
+        state = AuditProgress(
             audit_id=self.audit_id, papers_total=len(self.plan), papers_done=done,
             links_checked=links, errors=errors, requests=requests,
-            chunk_done=chunk_done, stage=stage, stage_done=stage_done, stage_total=stage_total,
-            chunk_papers=self._chunk_papers,
-            chunk_fraction=(position + share) / len(self._stages),
-        ))
+            chunk_done=chunk_done, stage=current.name, stage_done=current.done,
+            stage_total=current.total, chunk_papers=current.chunk_papers,
+            chunk_fraction=current.chunk_fraction,
+            stages=tuple(s for s in stages if s.name in self._stages), floor=shown,
+        )
+        with self._lock:
+            self._shown = max(self._shown, state.completed)
+        self.progress(state)
 
     # -- the end -----------------------------------------------------------------------------
     def finish(self, status: str, message: str | None = None) -> None:

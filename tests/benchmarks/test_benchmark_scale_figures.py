@@ -9,7 +9,9 @@ import json
 import math
 from pathlib import Path
 
-from benchmarks.audit import main, network_bound
+import pytest
+
+from benchmarks.audit import main, network_bound, yearly_store
 from benchmarks.corpus import build_corpus
 
 
@@ -20,23 +22,60 @@ def test_the_network_bound_is_the_slowest_service_with_githubs_spacing() -> None
     assert bound["bound"] == 2.5
 
 
-def test_a_quota_smaller_than_the_hub_entries_is_never_overspent(tmp_path: Path) -> None:
+@pytest.mark.timeout(600)  # some 20 short processes: imports, audits and fakes
+def test_the_quick_run_reports_every_target_beside_todays_figures(tmp_path: Path,
+                                                                    capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "figures.json"
-    main(["--papers", "40", "--latency", "0", "--skip-baseline", "--hub-api-limit", "4",
+    main(["--quick",
           "--workdir", str(tmp_path), "--json", str(out)])
-    [result] = json.loads(out.read_text())
-    first, second = result["runs"]
-    mix = build_corpus(40).mix()
-    entries = mix.get("hf_model", 0) + mix.get("hf_dataset", 0)
-    assert entries > 2 * 4  # more than two windows' worth
+    figures = json.loads(out.read_text())
+    printed = capsys.readouterr().out
+    assert "Targets (issue 14):" in printed and "by table" in printed
 
-    assert entries - 4 <= first["hub_unobserved"] < entries
-    assert second["hub_unobserved"] < first["hub_unobserved"]  # the deferred went first
-    for row in (first, second):
-        assert "429" not in row["statuses"]["huggingface"]  # no request the quota refused
-        assert row["requests"]["huggingface"] <= 4
-        assert row["network_bound"]["bound"] == max(
-            v for k, v in row["network_bound"].items() if k != "bound")
-        assert row["wall_per_bound"] is None or row["wall_per_bound"] > 0
-        assert row["database"] == "sqlite"
-    assert first["bytes_per_paper"] > 0 and second["bytes_per_paper"] >= 0
+    # Discovery off and on, each a first audit and an unchanged re-audit.
+    off, on = figures["results"]
+    assert (off["discovery"], on["discovery"]) == (False, True)
+    for result in (off, on):
+        first, second = result["runs"]
+        assert 0 <= second["bytes_per_paper"] < first["bytes_per_paper"]
+        # The breakdown accounts for the whole file's growth (free pages included).
+        for row in (first, second):
+            parts = row["table_bytes_per_paper"]
+            assert abs(sum(parts.values()) - row["bytes_per_paper"]) <= len(parts)
+        assert "content" in first["table_bytes_per_paper"]
+    # Discovery asks the Hub's paper index: more Hub requests in a first audit, none again.
+    assert on["runs"][0]["requests"]["huggingface"] > off["runs"][0]["requests"]["huggingface"]
+    assert on["runs"][1]["requests"] == off["runs"][1]["requests"]
+
+    # The quota scenario: 100 papers' Hub entries, a quota of 10 per (accelerated: 5 s) window.
+    waiting_60, waiting_window = figures["hub_quota"]
+    entries = sum(build_corpus(100).mix().get(k, 0) for k in ("hf_model", "hf_dataset"))
+    assert waiting_60["entries"] == entries > 2 * waiting_60["quota"] == 20
+    first, second = waiting_60["runs"]
+    # Without waiting a window, an audit observes about a window's quota, deferred ones first.
+    assert entries - first["hub_requests"] <= first["hub_unobserved"] < entries
+    assert second["hub_unobserved"] < first["hub_unobserved"]
+    assert second["hub_unobserved"] > 0  # two windows cannot hold every entry
+    # Waiting up to a window for the reset observes every entry in the first audit, each
+    # with a request of its own (a renamed entry costs its follow-up too).
+    assert [run["hub_unobserved"] for run in waiting_window["runs"]] == [0, 0]
+    for run in waiting_window["runs"]:
+        assert run["hub_requests"] - run["refused_429"] >= entries
+
+    verdicts = {line["figure"].split(" (")[0]: line for line in figures["targets"]}
+    assert {"first audit wall / network bound", "store growth, unchanged re-audit",
+            "52 weekly audits of 10,000 papers, keep_all_days=90",
+            "Hub entries unobserved after 1 / 2 audits"} <= set(verdicts)
+    year = verdicts["52 weekly audits of 10,000 papers, keep_all_days=90"]
+    assert year["today"].endswith("MB keeping every audit)")
+
+
+def test_retention_keeps_fewer_audits_whole_in_the_yearly_estimate() -> None:
+    first, second = {"bytes_per_paper": 8000}, {"bytes_per_paper": 500}
+    kept = yearly_store(first, second, keep_all_days=90)
+    everything = yearly_store(first, second, keep_all_days=0)
+    assert everything["reaudits_kept_whole"] == 51
+    # 90 days of weekly audits, then the first audit of each older month.
+    assert 12 + 8 <= kept["reaudits_kept_whole"] < 51
+    assert everything["mb_with_retention"] == (8000 + 51 * 500) * 10_000 / 1e6
+    assert kept["mb_with_retention"] < everything["mb_with_retention"]

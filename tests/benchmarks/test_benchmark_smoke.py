@@ -18,7 +18,7 @@ def _run(tmp_path: Path) -> dict:
     out = tmp_path / "figures.json"
     main(["--papers", "20", "--latency", "0", "--baseline-spacing", "0",
           "--workdir", str(tmp_path), "--json", str(out)])
-    [result] = json.loads(out.read_text())
+    [result] = json.loads(out.read_text())["results"]
     return result
 
 

@@ -339,7 +339,9 @@ def test_a_service_dying_in_the_middle_of_an_audit_withholds_instead_of_failing(
                               for i in range(10)])
 
     def die_after_the_first_chunk(progress) -> None:  # type: ignore[no-untyped-def]
-        if progress.chunk_done and progress.papers_done == 5:
+        # Once the first chunk's 5 links are observed (GitHub is asked one request at a time):
+        # the chunk is scored while the next is observed, so its chunk_done comes too late.
+        if progress.links_checked == 5 and not fake_github.server.faults.fail_next:
             fake_github.server.faults.fail_next = 10_000
 
     done = run_audit(engine, sources(fake_github), DEFAULT_WEIGHTS, chunk_size=5,

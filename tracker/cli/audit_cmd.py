@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated
 
@@ -213,7 +214,20 @@ _STAGE_UNITS = {"discovering": "papers", "observing": "links", "scoring": "paper
 
 
 def stage_text(state: AuditProgress) -> str:
-    """`observing 40/85 links`: the stage of the current chunk and how far it is."""
+    """`observing 40/85 links`: each stage under way and how far it is.
+
+    While a chunk is scored and the next observed, both show: `scoring 12/100 papers ·
+    observing 40/85 links`.
+    """
+    if len(state.stages) > 1:
+        return " · ".join(
+            _one_stage(replace(state, stage=s.name, stage_done=s.done, stage_total=s.total,
+                               chunk_papers=s.chunk_papers, stages=()))
+            for s in state.stages)
+    return _one_stage(state)
+
+
+def _one_stage(state: AuditProgress) -> str:
     unit = _STAGE_UNITS.get(state.stage)
     if unit is None:
         return state.stage

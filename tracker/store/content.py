@@ -5,9 +5,14 @@ and scorecards carry the same findings audit after audit. The store therefore ke
 JSON values of these columns once, in the `content` table keyed by a digest of their
 canonical JSON, and the row holds `{"$content": DIGEST}` in their place:
 
-- observation: `facts`, `validators` (not `evidence`: it names each batch's remaining quota,
-  so it is rarely the same twice, and addressing unique values costs more than it saves)
+- observation: `facts`, `validators`, and each long item of `evidence` on its own (the list
+  as a whole names each batch's remaining quota, so it is rarely the same twice; its items
+  are: a link's own request line, or the batch line that 25 repositories share)
 - scorecard: `findings`, `figures`, `weights`
+
+A reference is `{"$c": DIGEST}` with a 22-character digest (base64url of 128 bits); findings
+keep the references of their volatile criteria beside it under `"$v"`. Before migration 0009
+references were `{"$content": HEX}` and `"$criteria"`: both forms are still read.
 
 Readers see no difference: when an `ObservationRecord` or a `ScorecardRecord` is loaded, the
 references are replaced by their bodies (without marking the row changed). A digest names
@@ -17,6 +22,7 @@ version, or through the ORM, hold their values inline and are read as they are.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import threading
@@ -31,14 +37,19 @@ from sqlalchemy.orm import attributes
 
 from tracker.store.models import ContentRecord, ObservationRecord, ScorecardRecord
 
-REF_KEY = "$content"
-MIN_BYTES = 64  # smaller values stay inline: a reference is about 50 bytes
+REF_KEY = "$c"
+REF_CRITERIA = "$v"  # beside REF_KEY: the references of the volatile criteria
+LEGACY_REF_KEY, LEGACY_REF_CRITERIA = "$content", "$criteria"  # written before 0009
+_REF_KEYS = frozenset({REF_KEY, LEGACY_REF_KEY})
+_CRITERIA_KEYS = (REF_CRITERIA, LEGACY_REF_CRITERIA)
+MIN_BYTES = 64  # smaller values stay inline: a reference is 31 bytes
+MIN_ITEM_BYTES = 40  # list items (evidence lines) shorter than this stay inline
 CONTENT_COLUMNS: dict[type, tuple[str, ...]] = {
-    ObservationRecord: ("facts", "validators"),
+    ObservationRecord: ("facts", "validators", "evidence"),
     ScorecardRecord: ("findings", "figures", "weights"),
 }
 NESTED = frozenset({"findings"})  # columns whose criteria are addressed one by one
-REF_CRITERIA = "$criteria"  # beside REF_KEY: the references of the volatile criteria
+LISTS = frozenset({"evidence"})  # list columns whose items are addressed one by one
 # Criteria whose finding changes at every audit by construction: link_health counts the checks.
 VOLATILE = frozenset({"link_health"})
 _CACHE_SIZE = 4096
@@ -51,16 +62,72 @@ def canonical(value: Any) -> str:
 
 
 def digest_of(text: str) -> str:
-    """The content address of a canonical JSON text (BLAKE2b, 128 bits, hex)."""
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    """The content address of a canonical JSON text (BLAKE2b, 128 bits, base64url)."""
+    return _b64(hashlib.blake2b(text.encode(), digest_size=16).digest())
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def short_digest(digest: str) -> str:
+    """A digest in today's form (base64url); a 0007 hex digest is converted, others kept."""
+    if len(digest) == 32:
+        try:
+            return _b64(bytes.fromhex(digest))
+        except ValueError:
+            pass
+    return digest
+
+
+def hex_digest(digest: str) -> str:
+    """A digest in 0007's form (hex), for a downgrade."""
+    if len(digest) == 22:
+        return base64.urlsafe_b64decode(digest + "==").hex()
+    return digest
 
 
 def reference_of(value: Any) -> str | None:
     """The digest a stored value refers to, or None when it is held inline."""
-    if (isinstance(value, dict) and isinstance(value.get(REF_KEY), str)
-            and set(value) <= {REF_KEY, REF_CRITERIA}):
-        return value[REF_KEY]
+    if not isinstance(value, dict) or not value or not set(value) <= _REF_KEYS.union(
+            _CRITERIA_KEYS):
+        return None
+    for key in _REF_KEYS:
+        if isinstance(value.get(key), str):
+            return str(value[key])
     return None
+
+
+def volatile_of(value: Any) -> dict[str, Any] | None:
+    """The volatile criteria's references kept on a findings reference, if any."""
+    if reference_of(value) is None:
+        return None
+    for key in _CRITERIA_KEYS:
+        if isinstance(value.get(key), dict):
+            return dict(value[key])
+    return None
+
+
+def restyled(value: Any, *, legacy: bool = False) -> Any:
+    """A value with every reference in it written in today's form (or, `legacy`, 0007's).
+
+    Migration 0008 runs it over rows and bodies: digests are re-encoded, not recomputed
+    (the same 128 bits), so nothing is re-hashed.
+    """
+    if isinstance(value, list):
+        return [restyled(item, legacy=legacy) for item in value]
+    if not isinstance(value, dict):
+        return value
+    digest = reference_of(value)
+    if digest is not None:
+        key, criteria_key = ((LEGACY_REF_KEY, LEGACY_REF_CRITERIA) if legacy
+                             else (REF_KEY, REF_CRITERIA))
+        result: dict[str, Any] = {key: hex_digest(digest) if legacy else short_digest(digest)}
+        on_row = volatile_of(value)
+        if on_row is not None:
+            result[criteria_key] = restyled(on_row, legacy=legacy)
+        return result
+    return {key: restyled(item, legacy=legacy) for key, item in value.items()}
 
 
 class _Bodies:
@@ -99,7 +166,10 @@ def compact_rows(
     for row in rows:
         row = dict(row)
         for name in columns:
-            row[name] = compact_value(row.get(name), new_bodies, nested=name in NESTED)
+            if name in LISTS:
+                row[name] = compact_items(row.get(name), new_bodies)
+            else:
+                row[name] = compact_value(row.get(name), new_bodies, nested=name in NESTED)
         compacted.append(row)
     store_bodies(connection, new_bodies)
     return compacted
@@ -113,7 +183,8 @@ def compact_value(value: Any, new_bodies: dict[str, Any], *, nested: bool = Fals
     the row beside the reference of the rest: an unchanged paper's findings then add one small
     body (shared by the papers with the same count of checks) and no new body of their own.
     """
-    if not isinstance(value, dict) or reference_of(value) is not None or REF_CRITERIA in value:
+    if (not isinstance(value, dict) or reference_of(value) is not None
+            or any(key in value for key in _CRITERIA_KEYS)):
         return value
     on_row: dict[str, Any] = {}
     if nested and isinstance(value.get("criteria"), dict):
@@ -137,10 +208,39 @@ def compact_value(value: Any, new_bodies: dict[str, Any], *, nested: bool = Fals
     return reference
 
 
+def compact_items(value: Any, new_bodies: dict[str, Any]) -> Any:
+    """A list with each long string item replaced by its reference; bodies to new_bodies."""
+    if not isinstance(value, list):
+        return value
+    items = []
+    for item in value:
+        if isinstance(item, str) and len(item.encode()) >= MIN_ITEM_BYTES:
+            digest = digest_of(canonical(item))
+            new_bodies.setdefault(digest, item)
+            items.append({REF_KEY: digest})
+        else:
+            items.append(item)
+    return items
+
+
+def expand_items(connection: Connection, value: Any) -> Any:
+    """A stored list with its referenced items put back in place."""
+    if not isinstance(value, list):
+        return value
+    wanted = [d for item in value if (d := reference_of(item)) is not None]
+    if not wanted:
+        return value
+    bodies = fetch_bodies(connection, wanted)
+    return [bodies.get(d, item) if (d := reference_of(item)) is not None else item
+            for item in value]
+
+
 def expand_value(connection: Connection, value: Any) -> Any:
     """A stored value with its references (and its criteria's) replaced by fresh copies."""
+    if isinstance(value, list):
+        return expand_items(connection, value)
     digest = reference_of(value)
-    on_row = value.get(REF_CRITERIA) if digest is not None else None
+    on_row = volatile_of(value)
     if digest is not None:
         bodies = fetch_bodies(connection, [digest])
         if digest not in bodies:
@@ -232,15 +332,21 @@ def prefetch_bodies(connection: Connection, table: type, row_ids: Iterable[int])
             mapped.c.id.in_(ids[start:start + 500]))
         for row in connection.execute(query):
             for value in row:
-                digest = reference_of(value)
-                if digest is not None:
-                    digests.add(digest)
-                    on_row = value.get(REF_CRITERIA)
-                    if isinstance(on_row, dict):
-                        digests |= {d for v in on_row.values() if (d := reference_of(v))}
+                digests |= references_on_row(value)
     wanted = sorted(digests)
     for start in range(0, len(wanted), 500):
         fetch_bodies(connection, wanted[start:start + 500])
+
+
+def references_on_row(value: Any) -> set[str]:
+    """The digests a stored value names itself: its own, its volatile criteria's, its items'."""
+    if isinstance(value, list):
+        return {d for item in value if (d := reference_of(item)) is not None}
+    digest = reference_of(value)
+    if digest is None:
+        return set()
+    on_row = volatile_of(value) or {}
+    return {digest} | {d for v in on_row.values() if (d := reference_of(v)) is not None}
 
 
 def _expand(target: Any, context: Any, *_args: Any) -> None:
@@ -257,9 +363,11 @@ def _expand(target: Any, context: Any, *_args: Any) -> None:
 
 
 def _holds_reference(value: Any) -> bool:
-    """Whether a loaded value holds a reference, itself or in a criterion."""
+    """Whether a loaded value holds a reference, itself, in a criterion or in an item."""
     if reference_of(value) is not None:
         return True
+    if isinstance(value, list):
+        return any(reference_of(item) is not None for item in value)
     criteria = value.get("criteria") if isinstance(value, dict) else None
     return isinstance(criteria, dict) and any(reference_of(v) is not None
                                               for v in criteria.values())

@@ -57,7 +57,8 @@ class ObservationRecord(SQLModel, table=True):
     """One stored look at one link (append-only: this table is the history)."""
 
     __tablename__ = "observation"
-    __table_args__ = (Index("ix_observation_link_checked", "link_id", "checked_at"),)
+    # By link alone: a link's rows are few, and a timestamp in the index cost 20 bytes a row.
+    __table_args__ = (Index("ix_observation_link", "link_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     link_id: int = Field(foreign_key="link.id", ondelete="CASCADE")
@@ -88,7 +89,7 @@ class ScorecardRecord(SQLModel, table=True):
     """A paper's scorecard as computed at one check or audit (the score's history)."""
 
     __tablename__ = "scorecard"
-    __table_args__ = (Index("ix_scorecard_paper_created", "paper_id", "created_at"),)
+    __table_args__ = (Index("ix_scorecard_paper", "paper_id"),)  # newest: max(id) per paper
 
     id: int | None = Field(default=None, primary_key=True)
     paper_id: int = Field(foreign_key="paper.id", ondelete="CASCADE")

@@ -23,10 +23,10 @@ from tracker.store.audits import aware
 from tracker.store.content import (
     CONTENT_COLUMNS,
     NESTED,
-    REF_CRITERIA,
     expand_value,
     fetch_bodies,
     reference_of,
+    references_on_row,
 )
 from tracker.store.models import Audit, ContentRecord, ObservationRecord, ScorecardRecord
 
@@ -136,10 +136,7 @@ def _drop_unreferenced_bodies(connection: Connection) -> int:
 def _references(connection: Connection, value: Any, *, nested: bool) -> set[str]:
     """The digests a stored value refers to (and, for findings, its criteria's)."""
     digest = reference_of(value)
-    found = {digest} if digest is not None else set()
-    on_row = value.get(REF_CRITERIA) if digest is not None else None
-    if isinstance(on_row, dict):
-        found |= {d for part in on_row.values() if (d := reference_of(part)) is not None}
+    found = references_on_row(value)
     if nested:
         outer = fetch_bodies(connection, [digest]).get(digest) if digest is not None else value
         criteria = outer.get("criteria") if isinstance(outer, dict) else None

@@ -256,3 +256,20 @@ def test_the_discovery_stage_names_its_pass() -> None:
     assert [at(1), at(4), at(6), at(12)] == [
         "identifying 1/4 papers", "identifying 4/4 papers", "reading pages 2/4 papers",
         "reading READMEs and cards 4/4 papers"]
+
+
+def test_two_stages_under_way_both_show_and_both_count() -> None:
+    from tracker.auditing import AuditProgress, StageProgress
+    from tracker.cli.audit_cmd import stage_text
+
+    # Chunk 1 (4 papers) is scored while chunk 2 (4 papers) is observed; 4 papers are done.
+    scoring = StageProgress("scoring", 1, 4, 4, chunk_fraction=(1 + 1 / 4) / 2)
+    observing = StageProgress("observing", 3, 6, 4, chunk_fraction=(0 + 3 / 6) / 2)
+    state = AuditProgress(audit_id=1, papers_total=12, papers_done=4, links_checked=9,
+                          errors=0, stage="observing", stage_done=3, stage_total=6,
+                          chunk_papers=4, stages=(scoring, observing))
+    assert stage_text(state) == "scoring 1/4 papers · observing 3/6 links"
+    assert state.completed == 4 + 4 * 0.625 + 4 * 0.25
+    # A report never shows less than an earlier one did.
+    assert AuditProgress(audit_id=1, papers_total=12, papers_done=4, links_checked=9, errors=0,
+                         stages=(observing,), floor=7.5).completed == 7.5

@@ -16,7 +16,7 @@ from tracker.auditing import run_audit
 from tracker.facts import paper_facts
 from tracker.kernel import LinkStatus, Observation
 from tracker.scoring import DEFAULT_WEIGHTS
-from tracker.store.content import REF_KEY
+from tracker.store.content import REF_KEY, canonical, digest_of
 from tracker.store.engine import (
     alembic_config,
     create_store_engine,
@@ -105,3 +105,67 @@ def test_rows_written_inline_through_the_orm_still_read(db_url: str) -> None:
         record_observation(session, link.id, Observation("huggingface", LinkStatus.OK, BIG))
     with Session(engine) as session:
         assert session.exec(select(ObservationRecord)).one().facts == BIG
+
+
+LINE = "POST /graphql (25 repositories) -> 200 (GraphQL cost 1, remaining 4999)"
+
+
+def _legacy_rows(engine: Any) -> None:
+    """A paper, a link, two identical looks and a scorecard, written at 0007."""
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO paper (id, title, created_at, updated_at) "
+                                "VALUES (1, 'P', '2026-01-01', '2026-01-01')"))
+        connection.execute(text(
+            "INSERT INTO link (id, paper_id, url, kind, host, target, provenance, confidence, "
+            "anonymous_review, state, created_at) VALUES (1, 1, 'https://huggingface.co/org/m', "
+            "'hf_model', 'huggingface.co', 'org/m', 'abstract', 1.0, false, 'active', "
+            "'2026-01-01')"))
+    findings = {"criteria": {name: {"outcome": "pass", "evidence": [f"{name} seen at once"]}
+                             for name in CRITERIA}}
+    with Session(engine) as session:
+        for _ in range(2):
+            session.add(ObservationRecord(link_id=1, service="huggingface", status="ok",
+                                          facts=dict(BIG), evidence=[LINE, "short"]))
+        session.add(ScorecardRecord(paper_id=1, score=1.0, findings=findings,
+                                    figures={"stars": 1, "downloads": 2, "likes": 3,
+                                             "last_commit": "2026-01-01"},
+                                    weights=dict(DEFAULT_WEIGHTS)))
+        session.commit()
+
+
+def _read_back(engine: Any) -> tuple[list[Any], list[Any]]:
+    with Session(engine) as session:
+        looks = [(r.facts, r.evidence) for r in session.exec(select(ObservationRecord))]
+        cards = [(r.findings, r.figures, r.weights) for r in session.exec(select(ScorecardRecord))]
+    return looks, cards
+
+
+def test_0009_moves_07_references_to_the_short_form_and_back(db_url: str) -> None:
+    engine = create_store_engine(db_url)
+    migrate(engine, "0006")
+    _legacy_rows(engine)
+    migrate(engine, "0007")  # 0007's long references ({"$content": hex}, "$criteria")
+    at_0007 = _read_back(engine)
+    assert all("$content" in str(v) for v in _stored(engine, "observation", "facts"))
+
+    migrate(engine)
+
+    assert _read_back(engine) == at_0007  # readers see exactly what they saw
+    facts = [v if isinstance(v, dict) else json.loads(v)
+             for v in _stored(engine, "observation", "facts")]
+    assert all(set(v) == {REF_KEY} and len(v[REF_KEY]) == 22 for v in facts)
+    evidence = [v if isinstance(v, list) else json.loads(v)
+                for v in _stored(engine, "observation", "evidence")]
+    assert all(items[0] == {REF_KEY: digest_of(canonical(LINE))} and items[1] == "short"
+               for items in evidence)  # the long line is stored once, the short stays inline
+    raw = " ".join(str(v) for v in _stored(engine, "scorecard", "findings")
+                   + _stored(engine, "content", "body"))
+    assert "$content" not in raw and "$criteria" not in raw
+
+    config = alembic_config()  # and back to 0007's form
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+    assert _read_back(engine) == at_0007
+    assert all(len(d) == 32 for d in _stored(engine, "content", "digest"))
+    assert all(LINE in str(v) for v in _stored(engine, "observation", "evidence"))

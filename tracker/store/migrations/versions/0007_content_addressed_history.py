@@ -16,7 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from tracker.store.content import NESTED, compact_value, expand_value, store_bodies
+from tracker.store.content import (
+    NESTED,
+    compact_value,
+    expand_value,
+    hex_digest,
+    restyled,
+    store_bodies,
+)
 
 revision = "0007"
 down_revision = "0006"
@@ -66,10 +73,12 @@ def upgrade() -> None:
     connection = op.get_bind()
 
     def by_reference(column: str, value: Any) -> Any:
+        # In this revision's own form (hex digests, "$content"): 0009 moves it to today's.
         bodies: dict[str, Any] = {}
         compacted = compact_value(value, bodies, nested=column in NESTED)
-        store_bodies(connection, bodies)  # skips what is already stored
-        return compacted
+        store_bodies(connection, {hex_digest(d): restyled(b, legacy=True)
+                                  for d, b in bodies.items()})  # skips what is stored
+        return restyled(compacted, legacy=True)
 
     for name, columns in COLUMNS.items():
         _rewrite(connection, name, columns, by_reference)

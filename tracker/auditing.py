@@ -113,6 +113,7 @@ class _Chunk:
     """A chunk whose links are observed: the papers still to score, with their links."""
 
     papers: list[tuple[Paper, list[Link]]]
+    gaps: dict[int, str] = field(default_factory=dict)  # paper id -> why discovery stopped
     # (links checked, errors, requests) once the chunk was observed: what its progress line
     # shows, though the next chunk is observed by the time the line is written
     observed: tuple[int, int, dict[str, int]] | None = None
@@ -290,14 +291,15 @@ class _AuditRun:
         assert self.writer is not None
         with self._lock:
             self._chunk_papers, self._stage = len(paper_ids), ("checking", 0, 0)
+        gaps: dict[int, str] = {}
         if self.discovery is not None:
             # What discovery fetches (pages, READMEs) is stored in this audit, so the
             # observed-in-this-audit filter below does not fetch it again.
             self._enter("discovering", len(paper_ids))
-            self.discovery.run(
+            gaps = self.discovery.run(
                 self.engine, paper_ids, audit_id=self.audit_id,
                 progress=lambda done, total: self._advance(done=done, total=total),
-            )
+            ).gaps
             self.check_stop()
             self._report(chunk_done=False)
         with Session(self.engine) as session:
@@ -320,7 +322,7 @@ class _AuditRun:
         )
         to_score = [(papers[paper_id], links[paper_id]) for paper_id in dict.fromkeys(paper_ids)
                     if paper_id in papers and paper_id not in scored]
-        return _Chunk(to_score)
+        return _Chunk(to_score, gaps)
 
     def _score_chunk(self, chunk: _Chunk) -> None:
         """Score the chunk's papers (in the scoring thread) and hand the scorecards over."""
@@ -329,7 +331,7 @@ class _AuditRun:
         if chunk.papers:
             score_papers(self.engine, chunk.papers, self.weights, self.writer,
                          audit_id=self.audit_id, last_known_days=self.last_known_days,
-                         on_scored=lambda _paper_id: self._advance())
+                         on_scored=lambda _paper_id: self._advance(), discovery_gaps=chunk.gaps)
 
     def _chunk_scored(self, scoring: Future[None], chunk: _Chunk) -> None:
         """Once a chunk's scoring is done and committed: record and report the progress."""

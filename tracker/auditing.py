@@ -29,8 +29,9 @@ from datetime import timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col
 
 from tracker.audit_guard import refuse_concurrent_audit
 from tracker.audit_plan import DEFAULT_INTERVAL, plan_audit
@@ -202,6 +203,27 @@ def run_audit(
     return run.reload()
 
 
+class _LedgerCheckpoint:
+    """The audit's request figures, written by the store writer with each batch and alone
+    when they moved (so a kill -9 loses at most the requests of the last idle interval)."""
+
+    def __init__(self, run: _AuditRun) -> None:
+        self.run = run
+        self.written: tuple[dict[str, int], dict[str, int], dict[str, float]] | None = None
+
+    def due(self) -> bool:
+        """True when requests were counted since the figures were last written."""
+        return self.run._request_figures() != self.written
+
+    def write(self, connection: Connection) -> None:
+        """Store the figures on the audit row, in the writer's transaction."""
+        figures = self.run._request_figures()
+        requests, not_modified, waits = figures
+        connection.execute(update(Audit).where(col(Audit.id) == self.run.audit_id).values(
+            requests=requests, not_modified=not_modified, rate_limit_waits=waits))
+        self.written = figures
+
+
 class _AuditRun:
     """The state of one process working through an audit's plan."""
 
@@ -261,7 +283,7 @@ class _AuditRun:
         """
         self._report(chunk_done=False)
         scoring: tuple[Future[None], _Chunk] | None = None
-        with StoreWriter(self.engine) as writer, \
+        with StoreWriter(self.engine, checkpoint=_LedgerCheckpoint(self)) as writer, \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="score") as scorer:
             self.writer = writer
             try:

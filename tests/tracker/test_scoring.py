@@ -195,6 +195,23 @@ def test_bad_weights_are_refused_naming_the_key(change: dict, key: str) -> None:
     assert key in str(caught.value)
 
 
+def test_an_unknown_criterion_is_refused_with_the_list_of_known_ones() -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate_weights(dict(DEFAULT_WEIGHTS) | {"stars": 0.0})
+    assert f"unknown criterion 'stars'; known: {', '.join(CRITERIA)}" in str(caught.value)
+
+
+def test_downloads_and_likes_sum_over_models_datasets_and_spaces() -> None:
+    scorecard = score_paper(paper(
+        github(),
+        hub("lab/m", downloads=10, likes=1),
+        hub("lab/d", "hf_dataset", downloads=20, likes=2),
+        hub("lab/demo", "hf_space", downloads=40, likes=4),
+        hub("lab/gone", status="missing"),
+    ))
+    assert (scorecard.downloads, scorecard.likes) == (70, 7)
+
+
 def test_a_missing_criterion_weight_is_refused_naming_it() -> None:
     weights = dict(DEFAULT_WEIGHTS)
     del weights["link_health"]

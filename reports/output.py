@@ -6,7 +6,9 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from reports.files import default_file_mode
 from tracker.errors import InputError, ReprotrackError, StorageError
@@ -47,6 +49,14 @@ def write_output(path: Path, text: str, *, create_parent: bool = False) -> None:
     """Write `text` to `path`: atomically for a new path or a regular file (a crash leaves the
     old file or the new one, never half), straight into anything else (/dev/null, a pipe),
     whose node is never replaced. OSErrors become InputError (2) or StorageError (3)."""
+    write_output_stream(path, lambda handle: handle.write(text), create_parent=create_parent)
+
+
+def write_output_stream(
+    path: Path, write: Callable[[TextIO], object], *, create_parent: bool = False
+) -> None:
+    """`write_output` for output written piece by piece: `write(handle)` writes it all into
+    the temporary file (or the device), which replaces `path` only once it is whole."""
     try:
         if create_parent:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,9 +68,9 @@ def write_output(path: Path, text: str, *, create_parent: bool = False) -> None:
             mode = None
         if mode is not None and not stat.S_ISREG(mode):
             with open(real, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+                write(handle)
             return
-        _replace_atomically(real, text)
+        _replace_atomically(real, write)
     except OSError as exc:
         raise output_failure(exc, path) from None
 
@@ -74,13 +84,13 @@ def _mode_for(path: Path) -> int:
         return default_file_mode()
 
 
-def _replace_atomically(path: Path, text: str) -> None:
+def _replace_atomically(path: Path, write: Callable[[TextIO], object]) -> None:
     """Write a temporary file next to `path`, sync it, then rename it over `path`."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.chmod(temp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

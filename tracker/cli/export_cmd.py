@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
-from reports.exporters import EXPORTERS
-from reports.output import check_output_file, output_failure, write_output
-from reports.rows import export_rows
+from reports.exporters import WRITERS
+from reports.output import check_output_file, output_failure, write_output_stream
+from reports.rows import iter_export_rows
 from tracker.cli.context import app_context, reports_errors
 from tracker.errors import InputError
 
@@ -39,8 +39,8 @@ def export_command(
       reprotrack export > papers.csv
       reprotrack export --format jsonl --out reprotrack-reports/
     """
-    if format not in EXPORTERS:
-        raise InputError(f"unknown export format {format!r}; valid: {', '.join(EXPORTERS)}",
+    if format not in WRITERS:
+        raise InputError(f"unknown export format {format!r}; valid: {', '.join(WRITERS)}",
                          key="--format")
     path: Path | None = None
     if out is not None:
@@ -49,14 +49,16 @@ def export_command(
             path = path / f"reprotrack-export.{format}"  # a folder: a default name inside it
         check_output_file(path)  # before the work: no directory is created silently
     app = app_context(ctx)
+    write = WRITERS[format]
+    # Rows are read a page of papers at a time and written as they come (bounded memory).
     with Session(app.engine) as session:
-        text = EXPORTERS[format](export_rows(session))
-    if path is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except OSError as exc:  # `> /dev/full`, a closed pipe
-            raise output_failure(exc, Path("<stdout>")) from None
-    else:
-        write_output(path, text)
+        if path is None:
+            try:
+                write(iter_export_rows(session), sys.stdout)
+                sys.stdout.flush()
+            except OSError as exc:  # `> /dev/full`, a closed pipe
+                raise output_failure(exc, Path("<stdout>")) from None
+        else:
+            write_output_stream(path, lambda out: write(iter_export_rows(session), out))
+    if path is not None:
         app.err.print(f"wrote {path}", markup=False, highlight=False)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+import sys
+from collections.abc import Iterable
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.table import Table
@@ -12,7 +14,7 @@ from sqlmodel import Session
 from tracker.cli.context import AppContext, app_context, reports_errors
 from tracker.discovery.user import PaperCandidates, list_candidates
 from tracker.store.models import Link, Paper
-from tracker.store.papers import links_of, list_papers
+from tracker.store.papers import iter_papers, links_of, list_papers
 
 
 def paper_json(paper: Paper, links: list[Link]) -> dict[str, Any]:
@@ -33,6 +35,17 @@ def paper_json(paper: Paper, links: list[Link]) -> dict[str, Any]:
             for link in links
         ],
     }
+
+
+def write_json_array(items: Iterable[Any], out: TextIO) -> None:
+    """Write `items` as `json.dumps(list(items), indent=2)` would, one item at a time."""
+    first = True
+    for item in items:
+        out.write("[\n" if first else ",\n")
+        out.write("\n".join("  " + line for line in
+                            json.dumps(item, indent=2, ensure_ascii=False).split("\n")))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 @reports_errors
@@ -57,13 +70,15 @@ def papers_command(
     if candidates:
         _print_candidates(app, as_json)
         return
+    if as_json:
+        with Session(app.engine) as session:
+            items = (paper_json(paper, links) for page in iter_papers(session)
+                     for paper, links in page)
+            write_json_array(items, sys.stdout)
+        return
     with Session(app.engine) as session:
         papers = list_papers(session)
         grouped = links_of(session, [p.id for p in papers if p.id is not None])
-    if as_json:
-        data = [paper_json(p, grouped[p.id]) for p in papers if p.id is not None]
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
     table = Table(title=f"{len(papers)} papers", show_lines=False)
     table.add_column("id", justify="right")
     table.add_column("title", overflow="fold")

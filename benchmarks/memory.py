@@ -128,8 +128,9 @@ def observe_huge_tree(url: str) -> None:
                           "requests": observation.requests}), flush=True)
 
 
-def measure_tree(entries: int) -> dict[str, Any]:
-    """Peak RSS of observing a repository of `entries` files (and of the idle interpreter)."""
+def measure_tree(entries: int, *, idle: bool = True) -> dict[str, Any]:
+    """Peak RSS of observing a repository of `entries` files (and, with `idle`, of the same
+    process observing nothing)."""
     fake = big_tree_fake(entries)
     try:
         with tempfile.TemporaryFile() as out:
@@ -137,10 +138,11 @@ def measure_tree(entries: int) -> dict[str, Any]:
                                stdout=out)
             out.seek(0)
             seen = json.loads(out.read().decode() or "{}")
-        idle = peak_rss_mb([sys.executable, "-m", "benchmarks.memory", "_tree", ""])
+        idle_mb = (peak_rss_mb([sys.executable, "-m", "benchmarks.memory", "_tree", ""])
+                   if idle else None)
     finally:
         fake.stop()
-    return {"measured": "tree", "entries": entries, "peak_rss_mb": peak, "idle_mb": idle,
+    return {"measured": "tree", "entries": entries, "peak_rss_mb": peak, "idle_mb": idle_mb,
             **seen}
 
 
@@ -210,7 +212,7 @@ def _scorecard_row(paper_id: int, now: datetime) -> dict[str, Any]:
 
 
 def measure_store_reads(
-    papers: int, only: set[str], store: Path | None = None
+    papers: int, only: set[str], store: Path | None = None, *, idle: bool = True
 ) -> Iterator[dict[str, Any]]:
     """Peak RSS of `papers --json` and `export` over a store of `papers` papers, one figure
     at a time (`store`: an SQLite file already seeded with them, kept; else a fresh one)."""
@@ -231,8 +233,8 @@ def measure_store_reads(
                                         f"{folder}/out.{fmt}"]) for fmt in ("csv", "jsonl")]
         for name, args in runs:
             peak = peak_rss_mb(cli + ["--db", full] + args)
-            idle = peak_rss_mb(cli + ["--db", empty] + args)
-            yield {"measured": name, "papers": papers, "peak_rss_mb": peak, "idle_mb": idle}
+            idle_mb = peak_rss_mb(cli + ["--db", empty] + args) if idle else None
+            yield {"measured": name, "papers": papers, "peak_rss_mb": peak, "idle_mb": idle_mb}
 
 
 def main(argv: list[str] | None = None) -> None:

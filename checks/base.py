@@ -95,6 +95,9 @@ class PaperFacts:
     abstract: str = ""
     links: tuple[LinkFacts, ...] = ()
     arxiv_id: str = ""  # without version; its YYMM dates the paper's first version
+    # Why discovery could not finish for this paper (a paper index did not answer), or None:
+    # then links it would have found are unknown, and an absence proves nothing.
+    discovery_gap: str | None = None
 
     def links_of(self, *kinds: LinkKind) -> tuple[LinkFacts, ...]:
         """The paper's links of the given kinds, in the paper's order."""

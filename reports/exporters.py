@@ -1,9 +1,14 @@
-"""Export formats (CSV, JSON Lines, Parquet), registered by name, written atomically.
+"""Export formats (CSV, JSON Lines, Parquet), registered by name.
 
 All three carry the same values (reports.rows): numbers rounded alike, licenses as SPDX. The
 CSV is written for readers that guess types (pandas, duckdb, spreadsheets): an arXiv id is
 written `arXiv:2111.10050`, which no reader takes for the number 2111.1005; JSON Lines and
 Parquet keep the bare id as a string.
+
+The text formats are writers (`WRITERS`): each takes an iterable of rows
+(`reports.rows.iter_export_rows`) and an open text output, and writes each row as it is
+pulled, so an export of any size holds one page of papers in memory. Parquet is a columnar
+file written whole (`EXPORTERS` gives every format's whole content, text or bytes).
 """
 
 from __future__ import annotations
@@ -14,24 +19,34 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from reports.output import write_output
 from reports.rows import COLUMNS
 from tracker.errors import InputError
 
+RowWriter = Callable[[Iterable[dict[str, Any]], TextIO], None]
 Exporter = Callable[[Iterable[dict[str, Any]]], str | bytes]
+WRITERS: dict[str, RowWriter] = {}
 EXPORTERS: dict[str, Exporter] = {}
 
 
-def exporter(name: str) -> Callable[[Exporter], Exporter]:
-    """Register an export format under `name` (the value of `--format`)."""
+def exporter(name: str) -> Callable[[RowWriter], RowWriter]:
+    """Register a streaming export format under `name` (the value of `--format`)."""
 
-    def register(function: Exporter) -> Exporter:
-        EXPORTERS[name] = function
+    def register(function: RowWriter) -> RowWriter:
+        WRITERS[name] = function
+        EXPORTERS[name] = lambda rows: as_text(function, rows)
         return function
 
     return register
+
+
+def as_text(writer: RowWriter, rows: Iterable[dict[str, Any]]) -> str:
+    """What `writer` writes for `rows`, as one string."""
+    buffer = io.StringIO(newline="")
+    writer(rows, buffer)
+    return buffer.getvalue()
 
 
 # OWASP's CSV injection advice: a text cell starting with one of these is a formula (or can
@@ -70,24 +85,39 @@ def _cell(value: Any) -> str:
 
 
 @exporter("csv")
-def to_csv(rows: Iterable[dict[str, Any]]) -> str:
-    """RFC 4180 CSV (CRLF line ends, quotes doubled), DESIGN.md's columns first."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    rows = list(rows)
-    extra = [k for row in rows for k in row if k not in COLUMNS]
-    header = list(COLUMNS) + list(dict.fromkeys(extra))
-    writer.writerow(header)
+def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
+    """RFC 4180 CSV (CRLF line ends, quotes doubled), DESIGN.md's columns first.
+
+    Every row has the same keys; columns beyond DESIGN.md's follow them in the first row's
+    order (the header is written before the second row is read).
+    """
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    header: list[str] | None = None
     for row in rows:
+        if header is None:
+            header = list(COLUMNS) + [k for k in row if k not in COLUMNS]
+            writer.writerow(header)
         writer.writerow([_cell(csv_arxiv_id(row.get(column)) if column in ARXIV_COLUMNS
                                else row.get(column)) for column in header])
-    return buffer.getvalue()
+    if header is None:
+        writer.writerow(COLUMNS)
+
+
+def to_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """The CSV export of `rows` as one string."""
+    return as_text(write_csv, rows)
 
 
 @exporter("jsonl")
-def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
+def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
     """One JSON object a line, with the same keys as the CSV columns (null where unknown)."""
-    return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows)
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+
+def to_jsonl(rows: Iterable[dict[str, Any]]) -> str:
+    """The JSON Lines export of `rows` as one string."""
+    return as_text(write_jsonl, rows)
 
 
 class MissingExtra(InputError):
@@ -114,13 +144,15 @@ def require_format(name: str) -> None:
             f"pip install 'reprotrack[{extra}]'", key="--format") from None
 
 
-@exporter("parquet")
 def to_parquet(rows: Iterable[dict[str, Any]]) -> bytes:
     """Apache Parquet with typed columns (see reports.parquet); needs the [parquet] extra."""
     require_format("parquet")
     from reports.parquet import parquet_bytes
 
     return parquet_bytes(list(rows))
+
+
+EXPORTERS["parquet"] = to_parquet
 
 
 def write_atomically(path: Path, text: str) -> None:

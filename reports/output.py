@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,9 +46,21 @@ def check_output_directory(path: Path) -> None:
 
 
 def write_output(path: Path, text: str | bytes, *, create_parent: bool = False) -> None:
-    """Write `text` (or bytes, e.g. Parquet) to `path`: atomically for a new path or a regular file (a crash leaves the
-    old file or the new one, never half), straight into anything else (/dev/null, a pipe),
-    whose node is never replaced. OSErrors become InputError (2) or StorageError (3)."""
+    """Write `text` (or bytes, e.g. Parquet) to `path`: atomically for a new path or a
+    regular file (a crash leaves the old file or the new one, never half), straight into
+    anything else (/dev/null, a pipe), whose node is never replaced. OSErrors become
+    InputError (2) or StorageError (3)."""
+    write_output_stream(path, lambda handle: handle.write(text), create_parent=create_parent,
+                        binary=isinstance(text, bytes))
+
+
+def write_output_stream(
+    path: Path, write: Callable[[IO[Any]], object], *, create_parent: bool = False,
+    binary: bool = False,
+) -> None:
+    """`write_output` for output written piece by piece: `write(handle)` writes it all into
+    the temporary file (or the device), which replaces `path` only once it is whole; the
+    handle takes bytes when `binary`, else text (UTF-8, newlines as written)."""
     try:
         if create_parent:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,10 +71,10 @@ def write_output(path: Path, text: str | bytes, *, create_parent: bool = False) 
         except FileNotFoundError:
             mode = None
         if mode is not None and not stat.S_ISREG(mode):
-            with _open_for(text, real) as handle:
-                handle.write(text)
+            with _open_for(binary, real) as handle:
+                write(handle)
             return
-        _replace_atomically(real, text)
+        _replace_atomically(real, write, binary)
     except OSError as exc:
         raise output_failure(exc, path) from None
 
@@ -75,20 +88,20 @@ def _mode_for(path: Path) -> int:
         return default_file_mode()
 
 
-def _open_for(content: str | bytes, target: int | Path) -> IO[Any]:
-    """`target` opened for writing `content`: UTF-8 text with newlines as given, or bytes."""
-    if isinstance(content, bytes):
+def _open_for(binary: bool, target: int | Path) -> IO[Any]:
+    """`target` opened for writing: bytes, or UTF-8 text with newlines as given."""
+    if binary:
         return open(target, "wb")
     return open(target, "w", encoding="utf-8", newline="")
 
 
-def _replace_atomically(path: Path, text: str | bytes) -> None:
+def _replace_atomically(path: Path, write: Callable[[IO[Any]], object], binary: bool) -> None:
     """Write a temporary file next to `path`, sync it, then rename it over `path`."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.chmod(temp, _mode_for(path))
-        with _open_for(text, fd) as handle:
-            handle.write(text)
+        with _open_for(binary, fd) as handle:
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

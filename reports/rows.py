@@ -3,6 +3,7 @@ per-paper facts the report's filters read (which host each link is on, what a pa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from tracker.kernel import AVAILABLE
 from tracker.links import LinkKind
 from tracker.store.models import Link, ObservationRecord, Paper, ScorecardRecord
 from tracker.store.observations import latest_observations
-from tracker.store.papers import links_of, list_papers
+from tracker.store.papers import PAGE_SIZE, iter_papers
 from tracker.store.scorecards import latest_scorecards
 
 #: DESIGN.md's CSV contract: these columns first and in this order.
@@ -137,14 +138,16 @@ def paper_row(
 
 
 def export_rows(session: Session) -> list[dict[str, Any]]:
-    """Every stored paper's row, in paper order."""
-    papers = list_papers(session)
-    ids = [p.id for p in papers if p.id is not None]
-    grouped = links_of(session, ids, states=None)
-    observations = latest_observations(session, [l.id for ls in grouped.values() for l in ls if l.id])
-    cards = latest_scorecards(session, ids)
-    return [
-        paper_row(paper, grouped[paper.id], observations, cards.get(paper.id))
-        for paper in papers
-        if paper.id is not None
-    ]
+    """Every stored paper's row, in paper order (all at once: `iter_export_rows` streams)."""
+    return list(iter_export_rows(session))
+
+
+def iter_export_rows(session: Session, *, batch_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
+    """Every stored paper's row, in paper order, read a page of papers at a time."""
+    for page in iter_papers(session, batch_size=batch_size, states=None):
+        ids = [paper.id for paper, _ in page if paper.id is not None]
+        observations = latest_observations(
+            session, [link.id for _, links in page for link in links if link.id])
+        cards = latest_scorecards(session, ids)
+        for paper, links in page:
+            yield paper_row(paper, links, observations, cards.get(paper.id or 0))

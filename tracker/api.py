@@ -22,16 +22,16 @@ from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from reports.badges import badge_svg, endpoint_json, grade_badge
-from reports.exporters import EXPORTERS, write_atomically
+from reports.exporters import EXPORTERS, WRITERS, write_atomically
 from reports.output import write_output
 from reports.publish import write_report
-from reports.rows import export_rows
+from reports.rows import export_rows, iter_export_rows
 from tracker.api_results import AuditResult, CheckResult, ExportResult, ImportResult, ReportResult
 from tracker.audit_plan import find_resumable, plan_audit
 from tracker.auditing import ProgressCallback, nothing_reachable, run_audit
@@ -290,14 +290,26 @@ class Tracker:
         write_atomically(written[1], badge_svg(badge))
         return written
 
-    def export_text(self, fmt: str = "csv") -> str:
-        """Every paper's latest scorecard as CSV or JSON Lines text."""
+    def export_text(self, fmt: str = "csv") -> str | bytes:
+        """Every paper's latest scorecard as CSV or JSON Lines text (Parquet: bytes)."""
         if fmt not in EXPORTERS:
             raise InputError(f"unknown export format {fmt!r}; valid: {', '.join(EXPORTERS)}",
                              key="--format")
         with Session(self.engine) as session:
             rows = export_rows(session)
         return EXPORTERS[fmt](rows)
+
+    def export_to(self, fmt: str, handle: IO[Any]) -> None:
+        """Write every paper's latest scorecard as `fmt` into an open handle (text for CSV and
+        JSON Lines, read and written a page of papers at a time; bytes for Parquet)."""
+        if fmt not in EXPORTERS:
+            raise InputError(f"unknown export format {fmt!r}; valid: {', '.join(EXPORTERS)}",
+                             key="--format")
+        if fmt not in WRITERS:  # written whole (Parquet)
+            handle.write(self.export_text(fmt))
+            return
+        with Session(self.engine) as session:
+            WRITERS[fmt](iter_export_rows(session), handle)
 
     def export(self, fmt: str = "csv", out: str | Path | None = None) -> ExportResult:
         """Export every paper's latest scorecard as `fmt` to the file `out`, replaced

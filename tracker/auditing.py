@@ -29,8 +29,9 @@ from datetime import timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col
 
 from tracker.audit_guard import refuse_concurrent_audit
 from tracker.audit_plan import DEFAULT_INTERVAL, plan_audit
@@ -134,6 +135,7 @@ class _Chunk:
     """A chunk whose links are observed: the papers still to score, with their links."""
 
     papers: list[tuple[Paper, list[Link]]]
+    gaps: dict[int, str] = field(default_factory=dict)  # paper id -> why discovery stopped
     # (links checked, errors, requests) once the chunk was observed: what its progress line
     # shows, though the next chunk is observed by the time the line is written
     observed: tuple[int, int, dict[str, int]] | None = None
@@ -258,6 +260,27 @@ def run_audit_chunk(
     return ChunkCost(*run._request_figures())
 
 
+class _LedgerCheckpoint:
+    """The audit's request figures, written by the store writer with each batch and alone
+    when they moved (so a kill -9 loses at most the requests of the last idle interval)."""
+
+    def __init__(self, run: _AuditRun) -> None:
+        self.run = run
+        self.written: tuple[dict[str, int], dict[str, int], dict[str, float]] | None = None
+
+    def due(self) -> bool:
+        """True when requests were counted since the figures were last written."""
+        return self.run._request_figures() != self.written
+
+    def write(self, connection: Connection) -> None:
+        """Store the figures on the audit row, in the writer's transaction."""
+        figures = self.run._request_figures()
+        requests, not_modified, waits = figures
+        connection.execute(update(Audit).where(col(Audit.id) == self.run.audit_id).values(
+            requests=requests, not_modified=not_modified, rate_limit_waits=waits))
+        self.written = figures
+
+
 class _AuditRun:
     """The state of one process working through an audit's plan."""
 
@@ -320,7 +343,7 @@ class _AuditRun:
         """
         self._report(chunk_done=False)
         scoring: tuple[Future[None], _Chunk] | None = None
-        with StoreWriter(self.engine) as writer, \
+        with StoreWriter(self.engine, checkpoint=_LedgerCheckpoint(self)) as writer, \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="score") as scorer:
             self.writer = writer
             try:
@@ -364,14 +387,15 @@ class _AuditRun:
         assert self.writer is not None
         with self._lock:
             self._lanes[MAIN] = ["checking", 0, 0, len(paper_ids)]
+        gaps: dict[int, str] = {}
         if self.discovery is not None:
             # What discovery fetches (pages, READMEs) is stored in this audit, so the
             # observed-in-this-audit filter below does not fetch it again.
             self._enter("discovering", len(paper_ids))
-            self.discovery.run(
+            gaps = self.discovery.run(
                 self.engine, paper_ids, audit_id=self.audit_id,
                 progress=lambda done, total: self._advance(done=done, total=total),
-            )
+            ).gaps
             self.check_stop()
             self._report(chunk_done=False)
         with Session(self.engine) as session:
@@ -394,7 +418,7 @@ class _AuditRun:
         )
         to_score = [(papers[paper_id], links[paper_id]) for paper_id in dict.fromkeys(paper_ids)
                     if paper_id in papers and paper_id not in scored]
-        return _Chunk(to_score)
+        return _Chunk(to_score, gaps)
 
     def _score_chunk(self, chunk: _Chunk) -> None:
         """Score the chunk's papers (in the scoring thread) and hand the scorecards over."""
@@ -403,7 +427,8 @@ class _AuditRun:
         if chunk.papers:
             score_papers(self.engine, chunk.papers, self.weights, self.writer,
                          audit_id=self.audit_id, last_known_days=self.last_known_days,
-                         on_scored=lambda _paper_id: self._advance(lane=SCORER))
+                         on_scored=lambda _paper_id: self._advance(lane=SCORER),
+                         discovery_gaps=chunk.gaps)
 
     def _hand_over(self, papers: int) -> None:
         """The observed chunk moves from the main lane to the scorer's, at no loss of progress."""

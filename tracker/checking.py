@@ -64,8 +64,10 @@ def check_paper(
         paper = resolve_target(session, target)
     assert paper.id is not None
     fetched: dict[int, Observation] = {}
+    gap: str | None = None
     if discovery is not None:
-        fetched = discovery.run(engine, [paper.id], audit_id=audit_id).observed
+        summary = discovery.run(engine, [paper.id], audit_id=audit_id)
+        fetched, gap = summary.observed, summary.gaps.get(paper.id)
     with Session(engine) as session:
         paper = session.get(Paper, paper.id) or paper  # discovery may have named it
         links = links_of(session, [paper.id])[paper.id]
@@ -77,7 +79,7 @@ def check_paper(
             if on_observation:
                 on_observation(link, fetched[link.id])
     return score_and_store(engine, paper, links, observed, weights, audit_id=audit_id,
-                           last_known_days=last_known_days)
+                           last_known_days=last_known_days, discovery_gap=gap)
 
 
 def score_and_store(
@@ -89,11 +91,14 @@ def score_and_store(
     *,
     audit_id: int | None = None,
     last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
+    discovery_gap: str | None = None,
 ) -> PaperCheck:
-    """Score a paper from its stored facts and append the scorecard."""
+    """Score a paper from its stored facts and append the scorecard (`discovery_gap`: why
+    discovery could not finish for it, which withholds judgements on absent links)."""
     assert paper.id is not None
     with transaction(engine) as session:
-        facts = paper_facts(session, paper, links, last_known_days=last_known_days)
+        facts = paper_facts(session, paper, links, last_known_days=last_known_days,
+                            discovery_gap=discovery_gap)
         scorecard = score_paper(facts, weights)
         save_scorecard(session, paper.id, scorecard, audit_id=audit_id)
         rows = latest_observations(session, [link.id for link in links if link.id])
@@ -110,18 +115,21 @@ def score_papers(
     audit_id: int | None = None,
     last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
     on_scored: Callable[[int], None] | None = None,
+    discovery_gaps: Mapping[int, str] | None = None,
 ) -> dict[int, Scorecard]:
     """Score many papers from their stored facts, reading in one session (`on_scored` is
     told each paper id as it is scored, for progress).
 
     The scorecards are handed to `writer` together (one transaction when it commits them);
-    an audit scores each chunk this way while the next chunk is observed.
+    an audit scores each chunk this way while the next chunk is observed. `discovery_gaps`
+    gives, by paper id, why discovery could not finish for it.
     """
     scorecards: dict[int, Scorecard] = {}
     with Session(engine) as session:
         for paper, links in papers:
             assert paper.id is not None
-            facts = paper_facts(session, paper, links, last_known_days=last_known_days)
+            facts = paper_facts(session, paper, links, last_known_days=last_known_days,
+                                discovery_gap=(discovery_gaps or {}).get(paper.id))
             scorecards[paper.id] = score_paper(facts, weights)
             if on_scored is not None:
                 on_scored(paper.id)

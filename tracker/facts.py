@@ -52,12 +52,14 @@ def paper_facts(
     last_known_days: float = DEFAULT_LAST_KNOWN_DAYS,
     now: datetime | None = None,
     as_of: datetime | None = None,
+    discovery_gap: str | None = None,
 ) -> PaperFacts:
     """The paper's latest facts: each link with its newest observation and recent statuses.
 
     Only active links count: candidates and links a user removed are never scored. With
     `as_of`, the facts are those that stood then: links added later and observations made
-    later are left out (how `rescore` re-judges an old scorecard).
+    later are left out (how `rescore` re-judges an old scorecard). `discovery_gap` says why
+    discovery could not finish for the paper (see `tracker.scoring.withhold_absences`).
     """
     if as_of is not None:
         as_of = _aware(as_of)
@@ -97,5 +99,5 @@ def paper_facts(
         )
     return PaperFacts(
         title=paper.title or "", abstract=paper.abstract or "", links=tuple(link_facts),
-        arxiv_id=paper.arxiv_id or "",
+        arxiv_id=paper.arxiv_id or "", discovery_gap=discovery_gap,
     )

@@ -229,12 +229,36 @@ def judge_status(
     return ScorecardStatus.INCOMPLETE, why, coverage, bounds
 
 
+# Criteria whose failure is about what was seen, never about what discovery might add.
+ABSENCE_BLIND = frozenset({"link_health"})
+
+
+def withhold_absences(findings: Mapping[str, Finding], gap: str) -> dict[str, Finding]:
+    """The findings of a paper whose discovery could not finish: a fail or partial may be an
+    absence of links discovery did not get to find, so it becomes unavailable (with the
+    reason); what passed, or does not apply, stands, and so does link_health (it judges the
+    links that were seen, not the ones that might exist)."""
+    note = f"discovery could not finish ({gap}): links it would have found are unknown"
+    return {
+        criterion_id: Finding(
+            criterion_id, Outcome.UNAVAILABLE, None, [*finding.evidence, note],
+            "audit again once the paper index answers", finding.subject,
+        ) if finding.outcome in (Outcome.FAIL, Outcome.PARTIAL)
+        and criterion_id not in ABSENCE_BLIND else finding
+        for criterion_id, finding in findings.items()
+    }
+
+
 def score_paper(paper: PaperFacts, weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> Scorecard:
     """Run every criterion on the paper and combine the findings into a Scorecard."""
     validate_weights(weights)
     findings = {criterion_id: check(paper) for criterion_id, check in CRITERIA.items()}
+    if paper.discovery_gap:
+        findings = withhold_absences(findings, paper.discovery_gap)
     score = weighted_score(findings, weights)
     status, withheld, coverage, bounds = judge_status(findings, weights, score)
+    if withheld and paper.discovery_gap:
+        withheld = f"{withheld}: discovery could not finish ({paper.discovery_gap})"
     flagged, promise_evidence = promise_unfulfilled(paper)
     licenses = artefact_licenses(paper)
     repo = best_code_repo(paper)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED
+from fakes.arxiv import FakeArxiv, fake_arxiv  # noqa: F401
 from fakes.huggingface import FakeHub, fake_hub  # noqa: F401
 from typer.testing import CliRunner
 
@@ -35,9 +36,12 @@ def test_never_checked_papers_have_empty_cells_not_zeros(sqlite_url: str) -> Non
 
 
 def test_a_checked_paper_exports_its_scorecard(
-    sqlite_url: str, fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    sqlite_url: str, fake_hub: FakeHub, fake_arxiv: FakeArxiv, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
+    # Discovery's title search must answer: a paper whose discovery failed has no grade.
+    monkeypatch.setenv("ARXIV_API_URL", fake_arxiv.url + "/api")
     fake_hub.add_dataset("furonghuang-lab/Easy2Hard-Bench", files={"data/x.parquet": 9_000_000})
     run("--db", sqlite_url, "import", str(SEED))
     run("--db", sqlite_url, "check", "Easy2Hard-Bench")

@@ -19,6 +19,7 @@ from paper_examples import (
     paper,
 )
 from tracker.errors import ConfigError
+from tracker.kernel import LinkStatus
 from tracker.scoring import (
     DEFAULT_WEIGHTS,
     Scorecard,
@@ -74,6 +75,31 @@ def test_a_paper_without_links_scores_zero_not_none() -> None:
     assert scorecard.findings["code_available"].outcome is Outcome.FAIL
     assert scorecard.findings["link_health"].outcome is Outcome.NOT_APPLICABLE
     assert scorecard.inconclusive == []
+
+
+def test_a_paper_whose_discovery_failed_has_its_grade_withheld_not_an_f() -> None:
+    gap = "hf-paper 2409.18433: HTTP 503 (after 3 attempts)"
+    scorecard = score_paper(replace(paper(), discovery_gap=gap))
+
+    assert scorecard.grade is None and scorecard.status == "incomplete"
+    assert scorecard.withheld is not None and gap in scorecard.withheld
+    code = scorecard.findings["code_available"]
+    assert code.outcome is Outcome.UNAVAILABLE and code.score is None
+    assert gap in code.evidence[-1]
+
+
+def test_after_a_failed_discovery_what_passed_stands_and_only_absences_are_withheld() -> None:
+    released = full_release()
+    whole = score_paper(released)
+    gapped = score_paper(replace(released, discovery_gap="arxiv-search: rate limited"))
+
+    assert whole.grade == gapped.grade == "A" and gapped.score == whole.score
+    assert {c: f.outcome for c, f in gapped.findings.items()} == {
+        c: f.outcome for c, f in whole.findings.items()}
+    broken = replace(released, links=tuple(replace(link, history=(LinkStatus.OK, LinkStatus.MISSING, LinkStatus.OK))
+                                           for link in released.links))
+    health = score_paper(replace(broken, discovery_gap="x")).findings["link_health"]
+    assert health.outcome is Outcome.PARTIAL  # a dead link seen is a fact, gap or not
 
 
 def test_a_rate_limited_repository_leaves_the_denominator() -> None:
@@ -167,6 +193,23 @@ def test_bad_weights_are_refused_naming_the_key(change: dict, key: str) -> None:
         validate_weights(dict(DEFAULT_WEIGHTS) | change)
     assert caught.value.key == key
     assert key in str(caught.value)
+
+
+def test_an_unknown_criterion_is_refused_with_the_list_of_known_ones() -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate_weights(dict(DEFAULT_WEIGHTS) | {"stars": 0.0})
+    assert f"unknown criterion 'stars'; known: {', '.join(CRITERIA)}" in str(caught.value)
+
+
+def test_downloads_and_likes_sum_over_models_datasets_and_spaces() -> None:
+    scorecard = score_paper(paper(
+        github(),
+        hub("lab/m", downloads=10, likes=1),
+        hub("lab/d", "hf_dataset", downloads=20, likes=2),
+        hub("lab/demo", "hf_space", downloads=40, likes=4),
+        hub("lab/gone", status="missing"),
+    ))
+    assert (scorecard.downloads, scorecard.likes) == (70, 7)
 
 
 def test_a_missing_criterion_weight_is_refused_naming_it() -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from reports.exporters import BINARY_FORMATS, EXPORTERS, require_format
-from reports.output import check_output_file, output_failure, write_output
+from reports.output import check_output_file, output_failure, write_output_stream
 from tracker.cli.context import app_context, reports_errors
 from tracker.errors import InputError
 
@@ -54,18 +54,18 @@ def export_command(
         raise InputError(f"{format} is binary: give --out FILE or redirect standard output",
                          key="--out")
     app = app_context(ctx)
-    text = app.tracker.export_text(format)
+    binary = format in BINARY_FORMATS
+    # CSV and JSON Lines are read a page of papers at a time and written as they come.
     if path is None:
         try:
-            if isinstance(text, bytes):
-                sys.stdout.flush()
-                sys.stdout.buffer.write(text)
-                sys.stdout.buffer.flush()
-            else:
-                sys.stdout.write(text)
-                sys.stdout.flush()
+            stream = sys.stdout.buffer if binary else sys.stdout
+            sys.stdout.flush()
+            app.tracker.export_to(format, stream)
+            stream.flush()
         except OSError as exc:  # `> /dev/full`, a closed pipe
             raise output_failure(exc, Path("<stdout>")) from None
     else:
-        write_output(path, text)  # as `Tracker.export` does, with the text already in hand
+        write_output_stream(path, lambda handle: app.tracker.export_to(format, handle),
+                            binary=binary)
+    if path is not None:
         app.err.print(f"wrote {path}", markup=False, highlight=False)

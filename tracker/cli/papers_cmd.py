@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import json
+import sys
+from collections.abc import Iterable
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.table import Table
 from sqlmodel import Session
 
 from tracker.cli.context import AppContext, app_context, reports_errors
-from tracker.cli.json_output import JSON_OPTION_HELP, print_json
+from tracker.cli.json_output import JSON_OPTION_HELP, JSON_SCHEMA_VERSION, print_json
 from tracker.discovery.user import PaperCandidates, list_candidates
 from tracker.store.models import Link, Paper
+from tracker.store.papers import iter_papers
 
 
 def paper_json(paper: Paper, links: list[Link]) -> dict[str, Any]:
@@ -32,6 +36,20 @@ def paper_json(paper: Paper, links: list[Link]) -> dict[str, Any]:
             for link in links
         ],
     }
+
+
+def write_json_document(key: str, items: Iterable[Any], out: TextIO) -> None:
+    """Write `{"schema_version": N, key: [items]}` as `print_json` would (indent 2), one item
+    at a time, so a list of any length is never held whole."""
+    out.write(f'{{\n  "schema_version": {JSON_SCHEMA_VERSION},\n  {json.dumps(key)}: ')
+    first = True
+    for item in items:
+        out.write("[\n" if first else ",\n")
+        out.write("\n".join("    " + line for line in
+                            json.dumps(item, indent=2, ensure_ascii=False,
+                                       default=str).split("\n")))
+        first = False
+    out.write("[]\n}\n" if first else "\n  ]\n}\n")
 
 
 @reports_errors
@@ -56,12 +74,15 @@ def papers_command(
     if candidates:
         _print_candidates(app, as_json)
         return
+    if as_json:  # a page of papers at a time (bounded memory)
+        with Session(app.engine) as session:
+            items = (paper_json(paper, links) for page in iter_papers(session)
+                     for paper, links in page if paper.id is not None)
+            write_json_document("papers", items, sys.stdout)
+        return
     listed = app.tracker.papers()
     papers = [paper for paper, _ in listed]
     grouped = {paper.id: links for paper, links in listed}
-    if as_json:
-        print_json(papers=[paper_json(p, grouped[p.id]) for p in papers if p.id is not None])
-        return
     table = Table(title=f"{len(papers)} papers", show_lines=False)
     table.add_column("id", justify="right")
     table.add_column("title", overflow="fold")

@@ -123,6 +123,7 @@ class DiscoverySummary:
     # Papers an index could not answer for (rate limited, failing, unreadable): what discovery
     # found for them is incomplete, and nothing it did not find may be read as absent.
     incomplete: set[int] = field(default_factory=set)
+    gaps: dict[int, str] = field(default_factory=dict)  # paper id -> its first failure
     observed: dict[int, Observation] = field(default_factory=dict)  # link id -> made now
 
 
@@ -222,6 +223,7 @@ def _identify_and_index(
     _tally(summary, found)
     if len(summary.failures) > failed_before:
         summary.incomplete.add(paper_id)
+        summary.gaps.setdefault(paper_id, summary.failures[failed_before])
 
 
 def _tally(summary: DiscoverySummary, found: Identification) -> None:

@@ -18,6 +18,7 @@ from tracker.kernel import LinkStatus, Observation
 from tracker.sources import share_pages
 from tracker.sources.hops import follow
 from tracker.sources.http import PoliteSession, endpoint_label
+from tracker.sources.statuses import link_status
 
 HEAD_FALLBACK_STATUSES = frozenset({400, 403, 404, 405, 501})
 
@@ -92,15 +93,5 @@ def disposition_name(response: requests.Response) -> str | None:
 
 
 def file_status(code: int) -> tuple[LinkStatus, str | None]:
-    """The status an HTTP code gives a direct file."""
-    if 200 <= code < 300 or code == 416:
-        return LinkStatus.OK, None
-    if code in (404, 410):
-        return LinkStatus.MISSING, f"HTTP {code}"
-    if code == 401:
-        return LinkStatus.PRIVATE, "HTTP 401 (login required)"
-    if code == 403:
-        return LinkStatus.PRIVATE, "HTTP 403 (access denied)"
-    if code == 451:
-        return LinkStatus.BLOCKED, "HTTP 451"
-    return LinkStatus.ERROR, f"unexpected HTTP {code}"
+    """The status an HTTP code gives a direct file (the table in `tracker.sources.statuses`)."""
+    return link_status(code, "direct_file")

@@ -15,6 +15,7 @@ from typing import Any
 
 from tracker.kernel import LinkStatus, Observation
 from tracker.sources.http import PoliteSession, endpoint_label
+from tracker.sources.statuses import link_status
 
 DEFAULT_FIGSHARE_API_URL = "https://api.figshare.com/v2"
 ARTICLE_FILES_CAP = 10  # the article document lists at most this many files
@@ -62,11 +63,9 @@ def observe_figshare(session: PoliteSession, api_url: str, article_id: str,
     status, data, _ = session.get_json(url)
     observation.evidence.append(f"GET {endpoint_label(url)} -> {status}")
     said = f"HTTP {status}{_message(data)}"
-    if status in (404, 410):
-        observation.status, observation.reason = LinkStatus.MISSING, said
-        return
-    if status in (401, 403):
-        observation.status, observation.reason = LinkStatus.PRIVATE, said
+    by_code, _ = link_status(status, "figshare")
+    if by_code in (LinkStatus.MISSING, LinkStatus.PRIVATE, LinkStatus.BLOCKED):
+        observation.status, observation.reason = by_code, said
         return
     if status != 200 or not isinstance(data, dict):
         observation.status = LinkStatus.ERROR

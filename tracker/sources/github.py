@@ -58,6 +58,7 @@ from tracker.sources.github_transport import (
 )
 from tracker.sources.github_tree import MalformedTree, TreeRead, read_tree
 from tracker.sources.policy import HttpPolicy, Interrupt
+from tracker.sources.statuses import BLOCKED_BODY_WORD, link_status
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -336,10 +337,13 @@ class _RestObservation:
         status = exchange.status
         body = _json_or_empty(exchange)
         message = str(body.get("message") or "")
-        if status == 404:
+        link, _ = link_status(status, "github")
+        if status == 403 and BLOCKED_BODY_WORD in message.lower():
+            link = LinkStatus.BLOCKED
+        if link is LinkStatus.MISSING:
             self.facts["possibly_private"] = not self.transport.authenticated
             return LinkStatus.MISSING
-        if status == 451 or (status == 403 and "blocked" in message.lower()):
+        if link is LinkStatus.BLOCKED:
             self.facts["block_reason"] = (body.get("block") or {}).get("reason") or (
                 "legal" if status == 451 else "blocked"
             )

@@ -17,10 +17,12 @@ costs a 304 (free with a token).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
+
+import ijson
 
 from tracker.sources.github_transport import Exchange, GitHubTransport
 
@@ -44,20 +46,40 @@ class TreeRead:
     empty_repository: bool = False  # GitHub answered 409: no commits
 
 
+class Listing:
+    """The blobs read so far, in a bounded space: the first TREE_ENTRY_CAP are kept (path and
+    size), the rest are only counted. A million-entry tree thus costs what 100,000 do."""
+
+    def __init__(self) -> None:
+        self.kept: list[tuple[str, int]] = []
+        self.count = 0
+
+    def add(self, path: str, size: int) -> None:
+        """One more blob of the tree."""
+        self.count += 1
+        if len(self.kept) < TREE_ENTRY_CAP:
+            self.kept.append((path, size))
+
+
 def listing_facts(
-    blobs: list[tuple[str, int]], *, complete: bool, gap: str | None, sha: str | None
+    blobs: list[tuple[str, int]], *, complete: bool, gap: str | None, sha: str | None,
+    blob_count: int | None = None,
 ) -> dict[str, Any]:
-    """The stored listing: blob paths and sizes, whether it is whole, and the tree's SHA."""
-    capped = len(blobs) > TREE_ENTRY_CAP
+    """The stored listing: blob paths and sizes, whether it is whole, and the tree's SHA.
+
+    `blob_count` is how many blobs the tree holds when `blobs` keeps only the first of them.
+    """
+    total = len(blobs) if blob_count is None else blob_count
+    capped = total > TREE_ENTRY_CAP
     if capped:
-        gap = f"{len(blobs)} files, more than the {TREE_ENTRY_CAP} kept"
+        gap = f"{total} files, more than the {TREE_ENTRY_CAP} kept"
     return {
         "tree": [{"path": path, "size": size} for path, size in blobs[:TREE_ENTRY_CAP]],
-        "tree_blob_count": len(blobs),
+        "tree_blob_count": total,
         "listing_complete": complete and not capped,
         "listing_gap": None if complete and not capped else gap,
         "tree_sha": sha,
-        "empty": not blobs and complete,
+        "empty": not total and complete,
     }
 
 
@@ -99,48 +121,67 @@ def read_tree(
         read.empty_repository = True
         read.facts = listing_facts([], complete=True, gap=None, sha=None)
         return read
-    body = _tree_body(exchange)
-    if not body.get("truncated"):
-        blobs = [(e["path"], int(e.get("size") or 0)) for e in body["tree"]
-                 if e.get("type") == "blob"]
-        read.facts = listing_facts(blobs, complete=True, gap=None, sha=body.get("sha") or sha)
-        return read
-    blobs, gap = _walk(transport, read, api, body.get("sha") or sha or ref, max_requests)
-    read.facts = listing_facts(blobs, complete=gap is None, gap=gap, sha=body.get("sha") or sha)
+    listing = Listing()
+    top = scan_tree(exchange, lambda entry: _add_blob(listing, "", entry))
+    tree_sha = top.get("sha") or sha
+    if top.get("truncated"):  # start again, folder by folder
+        listing = Listing()
+        gap = _walk(transport, read, api, tree_sha or ref, max_requests, listing)
+    else:
+        gap = None
+    read.facts = listing_facts(listing.kept, complete=gap is None, gap=gap, sha=tree_sha,
+                               blob_count=listing.count)
     return read
 
 
+def _add_blob(listing: Listing, prefix: str, entry: dict[str, Any]) -> None:
+    if entry.get("type") == "blob":
+        listing.add(prefix + entry["path"], int(entry.get("size") or 0))
+
+
 def _walk(
-    transport: GitHubTransport, read: TreeRead, api: str, root_sha: str, max_requests: int
-) -> tuple[list[tuple[str, int]], str | None]:
-    """Walk a truncated tree by subtrees, breadth first; returns (blobs, gap or None)."""
-    blobs: list[tuple[str, int]] = []
+    transport: GitHubTransport, read: TreeRead, api: str, root_sha: str, max_requests: int,
+    listing: Listing,
+) -> str | None:
+    """Walk a truncated tree by subtrees, breadth first, into `listing`; returns the gap
+    (what was left unread) or None."""
     pending: deque[tuple[str, str, bool]] = deque([("", root_sha, False)])  # prefix, sha, recursive
     spent = 0
     while pending:
         if spent >= max_requests:
             unread = ", ".join(prefix or "/" for prefix, _, _ in list(pending)[:3])
-            return blobs, (f"the tree is too large to list whole: {len(pending)} folder(s) "
-                           f"left unread after {spent} listings ({unread} ...)")
+            return (f"the tree is too large to list whole: {len(pending)} folder(s) "
+                    f"left unread after {spent} listings ({unread} ...)")
         prefix, tree_sha, recursive = pending.popleft()
         params = {"recursive": 1} if recursive else None
         exchange = _get(transport, read, f"{api}/{quote(tree_sha, safe='')}", params, None)
         spent += 1
         if exchange is None:
             raise MalformedTree(f"GET {api}/{tree_sha}: 304 to an unconditional request")
-        body = _tree_body(exchange)
-        if recursive and body.get("truncated"):
-            pending.append((prefix, tree_sha, False))  # list this folder level by level
+        before = listing.count
+        folders: list[tuple[str, str, bool]] = []
+
+        def take(entry: dict[str, Any], prefix: str = prefix) -> None:
+            _add_blob(listing, prefix, entry)
+            if entry.get("type") == "tree" and isinstance(entry.get("sha"), str):
+                folders.append((prefix + entry["path"] + "/", entry["sha"], True))
+
+        truncated = bool(scan_tree(exchange, take).get("truncated"))
+        if recursive and truncated:  # list this folder level by level instead
+            _forget(listing, before)
+            pending.append((prefix, tree_sha, False))
             continue
-        for entry in body["tree"]:
-            path = prefix + entry["path"]
-            if entry.get("type") == "blob":
-                blobs.append((path, int(entry.get("size") or 0)))
-            elif entry.get("type") == "tree" and not recursive:
-                pending.append((path + "/", entry["sha"], True))
-        if not recursive and body.get("truncated"):
-            return blobs, f"{prefix or '/'}: a single folder holds more entries than GitHub lists"
-    return blobs, None
+        if not recursive:
+            pending.extend(folders)
+            if truncated:
+                return f"{prefix or '/'}: a single folder holds more entries than GitHub lists"
+    return None
+
+
+def _forget(listing: Listing, count: int) -> None:
+    """Drop the blobs added after the listing held `count` (a truncated answer's)."""
+    del listing.kept[count:]
+    listing.count = count
 
 
 def _get(
@@ -160,17 +201,47 @@ def _get(
     return exchange
 
 
-def _tree_body(exchange: Exchange) -> dict[str, Any]:
+def scan_tree(exchange: Exchange, on_entry: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """Read a tree answer as a stream: each entry of `tree` is handed to `on_entry` as it is
+    parsed (the answer's 100,000 entries are never all objects at once); returns the
+    top-level scalars (`sha`, `truncated`).
+
+    Raises MalformedTree for an answer that is not a git tree (a status other than 200,
+    malformed JSON, no `tree` list, an entry without a string `path`).
+    """
     where = f"{exchange.verb} {exchange.path}"
     if exchange.status != 200:
         raise MalformedTree(f"{where}: HTTP {exchange.status}")
+    top: dict[str, Any] = {}
+    saw_tree = False
+    builder: ijson.ObjectBuilder | None = None
     try:
-        body = exchange.json()
-    except ValueError:
+        events = ijson.parse(exchange.body.encode("utf-8", "surrogatepass"))
+        for prefix, event, value in events:
+            if builder is not None:
+                builder.event(event, value)
+                if prefix == "tree.item" and event == "end_map":
+                    entry = builder.value
+                    builder = None
+                    if not isinstance(entry.get("path"), str):
+                        raise MalformedTree(f"{where}: unexpected answer (not a git tree)")
+                    on_entry(entry)
+            elif prefix == "tree.item":
+                if event != "start_map":
+                    raise MalformedTree(f"{where}: unexpected answer (not a git tree)")
+                builder = ijson.ObjectBuilder()
+                builder.event(event, value)
+            elif prefix == "tree":
+                saw_tree = saw_tree or event == "start_array"
+            elif prefix in ("sha", "truncated") and event in _SCALARS:
+                top[prefix] = value
+            elif prefix == "" and event not in ("start_map", "end_map", "map_key"):
+                break  # not an object
+    except ijson.JSONError:
         raise MalformedTree(f"{where}: malformed JSON in the answer") from None
-    entries = body.get("tree") if isinstance(body, dict) else None
-    if not isinstance(entries, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("path"), str) for e in entries
-    ):
+    if not saw_tree:
         raise MalformedTree(f"{where}: unexpected answer (not a git tree)")
-    return body
+    return top
+
+
+_SCALARS = frozenset({"string", "boolean", "number", "null"})

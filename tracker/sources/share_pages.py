@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
 from tracker.kernel import LinkStatus
+from tracker.sources.statuses import link_status
 
 MAX_TEXT_CHARS = 20_000
 MAX_ENTRIES = 2000
@@ -204,21 +205,15 @@ def judge_page(
     if reading is not None and (is_captcha(text) or is_captcha(title)):
         return LinkStatus.RATE_LIMITED, "the host answered with a captcha page"
     markers = _BAIDU if family == "baidu" else _COMMON
-    if code in (404, 410):
-        return LinkStatus.MISSING, f"HTTP {code}"
-    if code == 451:
-        return LinkStatus.BLOCKED, "HTTP 451"
-    if code == 401:
-        return LinkStatus.PRIVATE, "HTTP 401 (login required)"
+    by_code = link_status(code, "share_page")
+    # Gone, blocked or a login wall: the code says it all. Any other page may say more.
+    if by_code[0] in (LinkStatus.MISSING, LinkStatus.BLOCKED) or code == 401:
+        return by_code
     for status in (LinkStatus.BLOCKED, LinkStatus.MISSING, LinkStatus.GATED, LinkStatus.PRIVATE):
         said = next((m for m in markers[status] if m in text or m in title), None)
         if said is not None:
             return status, f"the page says {said!r}"
-    if code == 403:
-        return LinkStatus.PRIVATE, "HTTP 403 (no permission)"
-    if 200 <= code < 300:
-        return LinkStatus.OK, None
-    return LinkStatus.ERROR, f"unexpected HTTP {code}"
+    return by_code
 
 
 def baidu_code_required(reading: PageReading | None, final_url: str) -> bool:

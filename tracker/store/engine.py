@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
-from tracker.errors import ConfigError, ReprotrackError
+from tracker.errors import ConfigError
 from tracker.store import content  # noqa: F401  (loads expand content references)
 from tracker.store.faults import database_failure, refuse_newer_schema
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -19,6 +19,9 @@ class LinkState(StrEnum):
     ACTIVE = "active"
     CANDIDATE = "candidate"  # found by discovery, not scored until a user confirms it
     REMOVED_BY_USER = "removed_by_user"  # kept so imports and discovery never re-add it
+
+
+PAGE_SIZE = 1_000  # papers read at once by listings and exports (`iter_papers`)
 
 
 @dataclass
@@ -149,6 +152,29 @@ def links_of(
     for link in session.exec(query):
         grouped[link.paper_id].append(link)
     return grouped
+
+
+def iter_papers(
+    session: Session,
+    *,
+    batch_size: int = PAGE_SIZE,
+    states: Collection[str] | None = (LinkState.ACTIVE,),
+) -> Iterator[list[tuple[Paper, list[Link]]]]:
+    """Every stored paper with its links, oldest first, a page of `batch_size` at a time.
+
+    Pages are read by key (`id > last`), so memory holds one page whatever the store's size;
+    each page's objects are let go before the next is read.
+    """
+    last = 0
+    while True:
+        page = list(session.exec(select(Paper).where(col(Paper.id) > last)
+                                 .order_by(col(Paper.id)).limit(batch_size)))
+        if not page:
+            return
+        grouped = links_of(session, [p.id for p in page if p.id is not None], states=states)
+        yield [(paper, grouped[paper.id]) for paper in page if paper.id is not None]
+        last = page[-1].id or last
+        session.expunge_all()
 
 
 def papers_by_id(session: Session, paper_ids: Iterable[int]) -> dict[int, Paper]:

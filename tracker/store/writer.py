@@ -7,7 +7,11 @@ per observation from many threads (each waiting for the file's write lock) by a 
 per second from one; on PostgreSQL it saves the round trips.
 
 What a crash can lose is what was queued and not yet committed: at most one batch and what
-came during the linger. `flush()` returns once everything handed over before it is
+came during the linger.
+
+A `Checkpoint` (the audit's request ledger) is written in every batch's transaction, and on
+its own whenever it is `due()` and no row came for `idle_commit` seconds: what an audit spent
+is on disk within that interval of being spent, whether or not observations are coming. `flush()` returns once everything handed over before it is
 committed (the audit flushes before it counts progress, scores a chunk, or finishes), and
 re-raises a failure of the writer in the caller's thread.
 """
@@ -21,10 +25,10 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from tracker.kernel import Observation
 from tracker.store.content import compact_rows
@@ -34,6 +38,19 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
 DEFAULT_LINGER = 0.05  # seconds a batch waits for more rows before it is committed
+DEFAULT_IDLE_COMMIT = 0.25  # seconds without rows before a due checkpoint is written alone
+
+
+class Checkpoint(Protocol):
+    """Figures written with every batch (and alone when due): an audit's request ledger."""
+
+    def due(self) -> bool:
+        """True when the figures changed since they were last written."""
+        ...
+
+    def write(self, connection: Connection) -> None:
+        """Write the figures as they are now, in the caller's transaction."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -70,11 +87,14 @@ class StoreWriter:
 
     def __init__(
         self, engine: Engine, *, batch_size: int = DEFAULT_BATCH_SIZE,
-        linger: float = DEFAULT_LINGER,
+        linger: float = DEFAULT_LINGER, checkpoint: Checkpoint | None = None,
+        idle_commit: float = DEFAULT_IDLE_COMMIT,
     ) -> None:
         self.engine = engine
         self.batch_size = max(1, batch_size)
         self.linger = linger
+        self.checkpoint = checkpoint
+        self.idle_commit = idle_commit
         self.commits = 0  # transactions committed (the benchmark and tests read it)
         self.rows = 0
         self._queue: queue.Queue[Any] = queue.Queue()
@@ -142,7 +162,12 @@ class StoreWriter:
         while not stopping:
             batch: list[tuple[type, dict[str, Any]]] = []
             flushes: list[_Flush] = []
-            item = self._queue.get()
+            try:
+                item = self._queue.get(timeout=self.idle_commit if self.checkpoint else None)
+            except queue.Empty:  # no rows lately: the checkpoint alone, if it moved
+                if self.checkpoint is not None and self.checkpoint.due():
+                    self._write([], checkpoint_only=True)
+                continue
             deadline = time.monotonic() + self.linger
             while True:
                 if item is _STOP:
@@ -161,8 +186,9 @@ class StoreWriter:
             for flush in flushes:
                 flush.done.set()
 
-    def _write(self, batch: list[tuple[type, dict[str, Any]]]) -> None:
-        if not batch or self._error is not None:
+    def _write(self, batch: list[tuple[type, dict[str, Any]]], *,
+               checkpoint_only: bool = False) -> None:
+        if (not batch and not checkpoint_only) or self._error is not None:
             return
         try:
             with self.engine.begin() as connection:
@@ -170,6 +196,8 @@ class StoreWriter:
                     rows = [row for kind, row in batch if kind is table]
                     if rows:
                         connection.execute(insert(table), compact_rows(connection, table, rows))
+                if self.checkpoint is not None:
+                    self.checkpoint.write(connection)
             self.commits += 1
             self.rows += len(batch)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the threads that hand rows over

@@ -401,3 +401,27 @@ def test_the_card_of_the_papers_model_gives_its_data_and_not_its_base_model(
     assert (drive.state, drive.provenance) == ("active", "hf-card")
     assert "https://huggingface.co/bigco/depth-base" not in links  # its base: third party
     assert "https://huggingface.co/datasets/nyu/nyuv2" not in links  # trained on: third party
+
+
+def test_a_paper_whose_discovery_failed_is_not_graded_f_for_missing_links(
+    db_url: str, clients: DiscoveryClients, fake_hub: FakeHub,
+) -> None:
+    from tracker.checking import check_paper
+    from tracker.discovery import Discovery
+    from tracker.scoring import DEFAULT_WEIGHTS
+
+    fake_hub.add_paper("2409.18433", EASY, github_repo="https://github.com/lab/easy")
+    fake_hub.faults.only_paths = r"^/api/papers/"
+    fake_hub.faults.fail_next, fake_hub.faults.fail_status = 10, 503
+    engine = open_store(db_url)
+
+    result = check_paper(engine, clients.sources, "arXiv:2409.18433", DEFAULT_WEIGHTS,
+                         discovery=Discovery(clients, SETTINGS))
+
+    card = result.scorecard
+    assert result.links == []  # the index that would have given the code link did not answer
+    assert card.grade is None and card.status == "incomplete"
+    assert card.withheld is not None and "discovery could not finish" in card.withheld
+    assert "HTTP 503" in card.withheld
+    code = card.findings["code_available"]
+    assert code.outcome == "unavailable" and "links it would have found" in code.evidence[-1]

@@ -16,7 +16,7 @@ from fakes.server import FakeResponse
 from tracker.links import normalise_url
 from tracker.sources.base import LinkStatus, Observation, RequestLedger
 from tracker.sources.github import GitHubSource
-from tracker.sources.github_tree import TREE_ENTRY_CAP, listing_facts
+from tracker.sources.github_tree import TREE_ENTRY_CAP, Listing, listing_facts
 from tracker.sources.policy import HttpPolicy
 
 TOKEN = "ghp_fake_token"
@@ -385,6 +385,18 @@ def test_a_folder_too_large_to_list_leaves_the_listing_incomplete_with_the_reaso
     assert facts["listing_complete"] is False
     assert "data/" in facts["listing_gap"]
     assert facts["readme"] is not None  # a partial tree may hide the README: ask for it
+
+
+def test_a_listing_holds_the_first_blobs_up_to_the_cap_and_counts_the_rest() -> None:
+    listing = Listing()
+    for i in range(3 * TREE_ENTRY_CAP):
+        listing.add(f"f{i}", i)
+    assert len(listing.kept) == TREE_ENTRY_CAP and listing.count == 3 * TREE_ENTRY_CAP
+    assert listing.kept[-1] == (f"f{TREE_ENTRY_CAP - 1}", TREE_ENTRY_CAP - 1)
+    facts = listing_facts(listing.kept, complete=True, gap=None, sha="abc",
+                          blob_count=listing.count)
+    assert facts["tree_blob_count"] == 3 * TREE_ENTRY_CAP and len(facts["tree"]) == TREE_ENTRY_CAP
+    assert facts["listing_complete"] is False and "300000 files" in facts["listing_gap"]
 
 
 def test_tree_entries_are_capped_and_the_cap_is_said() -> None:

@@ -41,6 +41,62 @@ def test_backoff_is_full_jitter_under_the_cap() -> None:
     assert all(0 <= policy.backoff(attempt) <= 3.0 for attempt in range(10) for _ in range(20))
 
 
+def test_backoff_doubles_its_ceiling_each_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    monkeypatch.setattr(random, "uniform", lambda low, high: high)  # the ceiling itself
+    policy = HttpPolicy(backoff_base=0.5, backoff_cap=100.0)
+    assert [policy.backoff(attempt) for attempt in range(4)] == [0.5, 1.0, 2.0, 4.0]
+    assert HttpPolicy(backoff_base=0.5, backoff_cap=3.0).backoff(10) == 3.0
+
+
+def test_zero_and_past_waits_are_zero_not_a_second() -> None:
+    policy = HttpPolicy()
+    assert policy.server_wait({"Retry-After": "0"}) == 0.0
+    assert policy.server_wait({"Retry-After": "-3"}) == 0.0
+    assert policy.server_wait({"RateLimit-Reset": "0"}) == 0.0
+    past = email.utils.format_datetime(datetime(2020, 1, 1, tzinfo=UTC), usegmt=True)
+    assert policy.server_wait({"Retry-After": past}) == 0.0
+
+
+def test_an_http_date_is_read_against_the_given_clock() -> None:
+    policy = HttpPolicy()
+    then = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
+    header = {"Retry-After": email.utils.format_datetime(then, usegmt=True)}
+    assert policy.server_wait(header, now=then.timestamp() - 42) == 42.0
+    # A date without a zone is read as UTC, as HTTP dates are.
+    naive = {"Retry-After": "Tue, 01 Jan 2030 12:00:00"}
+    assert policy.server_wait(naive, now=then.timestamp() - 5) == 5.0
+
+
+def test_a_reset_epoch_alone_means_the_limit_is_spent() -> None:
+    # No X-RateLimit-Remaining: the reset is a wait (secondary limits send only the reset).
+    policy = HttpPolicy()
+    assert policy.server_wait({"X-RateLimit-Reset": "1000"}, now=990.0) == 11.0
+    assert policy.server_wait({"Retry-After": "soon"}) is None  # unreadable: no wait said
+    # A date past what a datetime holds (in UTC) is no wait either, not a 8,000-year one.
+    assert policy.server_wait({"Retry-After": "Fri, 31 Dec 9999 23:59:59 -0100"}) is None
+
+
+def test_a_switch_follows_the_event_it_is_given() -> None:
+    import threading
+
+    interrupt, audit_stop = Interrupt(), threading.Event()
+    interrupt.follow(audit_stop)
+    audit_stop.set()
+    assert interrupt.is_set()
+    with pytest.raises(RequestCancelled, match="^stop requested$"):
+        interrupt.sleep(5)
+
+
+def test_spent_retries_return_the_last_answer_marked_exhausted() -> None:
+    answers = iter(["first 503", "second 503"])
+    verdict = retry(lambda: Verdict.again("HTTP 503", wait=0, value=next(answers)),
+                    HttpPolicy(max_retries=1), service="s", ledger=RequestLedger(),
+                    label="GET /", sleep=lambda _: None)
+    assert (verdict.value, verdict.exhausted, verdict.attempts) == ("second 503", True, 2)
+
+
 def test_replace_overrides_only_what_is_given() -> None:
     policy = HttpPolicy().replace(timeout=(2, 7), max_retries=None, user_agent="ua")
     assert (policy.connect_timeout, policy.read_timeout, policy.user_agent) == (2.0, 7.0, "ua")

@@ -27,7 +27,9 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event, insert, select
@@ -53,6 +55,7 @@ LISTS = frozenset({"evidence"})  # list columns whose items are addressed one by
 # Criteria whose finding changes at every audit by construction: link_health counts the checks.
 VOLATILE = frozenset({"link_health"})
 _CACHE_SIZE = 4096
+_CHUNK = 500  # ids or digests per `IN (...)`: well under every SQLite's variable limit
 
 
 def canonical(value: Any) -> str:
@@ -297,23 +300,94 @@ def store_bodies(connection: Connection, bodies: Mapping[str, Any]) -> None:
 
 
 def fetch_bodies(connection: Connection, digests: Iterable[str]) -> dict[str, Any]:
-    """The bodies of these digests (from the cache, else from the database)."""
+    """The bodies of these digests (pinned ones first, then the cache, else the database)."""
     found: dict[str, Any] = {}
     missing = []
+    pinned = _pinned.get()
     for digest in set(digests):
-        body = _bodies.get(digest)
+        body = pinned.get(digest) if pinned is not None else None
+        if body is None:
+            body = _bodies.get(digest)
         if body is None:
             missing.append(digest)
         else:
             found[digest] = body
-    if missing:
+    for start in range(0, len(missing), _CHUNK):
         query = select(ContentRecord.digest, ContentRecord.body).where(  # type: ignore[call-overload]
-            ContentRecord.digest.in_(missing)  # type: ignore[attr-defined]
+            ContentRecord.digest.in_(missing[start:start + _CHUNK])  # type: ignore[attr-defined]
         )
         for digest, body in connection.execute(query):
             _bodies.put(digest, body)
             found[digest] = body
     return found
+
+
+#: Bodies read for a batch of rows about to be loaded (`pinned_bodies`): consulted before the
+#: bounded cache, which a page of a thousand scorecards (eleven bodies each) would overflow.
+_pinned: ContextVar[dict[str, Any] | None] = ContextVar("reprotrack_pinned_bodies", default=None)
+
+
+def gather_bodies(connection: Connection, table: type, row_ids: Iterable[int]) -> dict[str, Any]:
+    """Every body these rows name, at every depth expanding reads (a findings body's criteria
+    too), in a few queries per 500 rows whatever their number: nothing is read row by row.
+
+    The bodies are returned, not cached: pass them to `pinned_bodies` around the rows' load.
+    """
+    ids = list(row_ids)
+    columns = CONTENT_COLUMNS.get(table, ())
+    found: dict[str, Any] = {}
+    if not ids or not columns:
+        return found
+    mapped = table.__table__  # type: ignore[attr-defined]
+    wanted: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        query = select(*(mapped.c[name] for name in columns)).where(
+            mapped.c.id.in_(ids[start:start + _CHUNK]))
+        for row in connection.execute(query):
+            for value in row:
+                wanted |= references_on_row(value) | _criteria_references(value)
+    while wanted:
+        read = _read_bodies(connection, sorted(wanted))
+        found.update(read)
+        wanted = {d for body in read.values() for d in _criteria_references(body)} - set(found)
+    return found
+
+
+def _read_bodies(connection: Connection, digests: list[str]) -> dict[str, Any]:
+    """These bodies, from the cache else the database (which are not added to the cache)."""
+    found: dict[str, Any] = {}
+    missing = []
+    for digest in digests:
+        body = _bodies.get(digest)
+        if body is None:
+            missing.append(digest)
+        else:
+            found[digest] = body
+    for start in range(0, len(missing), _CHUNK):
+        query = select(ContentRecord.digest, ContentRecord.body).where(  # type: ignore[call-overload]
+            ContentRecord.digest.in_(missing[start:start + _CHUNK])  # type: ignore[attr-defined]
+        )
+        found.update((digest, body) for digest, body in connection.execute(query))
+    return found
+
+
+def _criteria_references(value: Any) -> set[str]:
+    """The digests a findings value's criteria name (an inline or a fetched findings body)."""
+    criteria = value.get("criteria") if isinstance(value, dict) else None
+    if not isinstance(criteria, dict):
+        return set()
+    return {d for part in criteria.values() if (d := reference_of(part)) is not None}
+
+
+@contextmanager
+def pinned_bodies(bodies: Mapping[str, Any]) -> Iterator[None]:
+    """While inside, expanding a loaded row reads these bodies before the cache or database."""
+    outer = _pinned.get()
+    token = _pinned.set({**outer, **bodies} if outer else dict(bodies))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def prefetch_bodies(connection: Connection, table: type, row_ids: Iterable[int]) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.sources.base import LinkStatus, Observation
-from tracker.store.content import prefetch_bodies
+from tracker.store.content import gather_bodies, pinned_bodies
 from tracker.store.models import ObservationRecord
 
 
@@ -59,12 +59,12 @@ def latest_observations(session: Session, link_ids: Iterable[int]) -> dict[int, 
         .group_by(ObservationRecord.link_id)
     )
     row_ids = [last_id for _, last_id in session.exec(newest)]
-    prefetch_bodies(session.connection(), ObservationRecord, row_ids)
     rows: dict[int, ObservationRecord] = {}
-    for start in range(0, len(row_ids), 500):
-        query = select(ObservationRecord).where(
-            col(ObservationRecord.id).in_(row_ids[start:start + 500]))
-        rows.update({row.link_id: row for row in session.exec(query)})
+    with pinned_bodies(gather_bodies(session.connection(), ObservationRecord, row_ids)):
+        for start in range(0, len(row_ids), 500):
+            query = select(ObservationRecord).where(
+                col(ObservationRecord.id).in_(row_ids[start:start + 500]))
+            rows.update({row.link_id: row for row in session.exec(query)})
     return rows
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.scoring import Scorecard, to_json
+from tracker.store.content import gather_bodies, pinned_bodies
 from tracker.store.models import ScorecardRecord
 
 
@@ -48,13 +49,28 @@ def save_scorecard(
 
 
 def latest_scorecards(session: Session, paper_ids: Iterable[int] | None = None) -> dict[int, ScorecardRecord]:
-    """The newest scorecard of each paper (papers never scored are absent)."""
+    """The newest scorecard of each paper (papers never scored are absent).
+
+    For given papers, the bodies their findings refer to are read together first (a few
+    queries per 500 cards), so that loading the cards reads none of them one card at a time.
+    """
     newest = select(ScorecardRecord.paper_id, func.max(ScorecardRecord.id).label("last_id"))
-    if paper_ids is not None:
-        newest = newest.where(col(ScorecardRecord.paper_id).in_(list(paper_ids)))
-    sub = newest.group_by(ScorecardRecord.paper_id).subquery()
-    query = select(ScorecardRecord).join(sub, col(ScorecardRecord.id) == sub.c.last_id)
-    return {row.paper_id: row for row in session.exec(query)}
+    if paper_ids is None:
+        sub = newest.group_by(ScorecardRecord.paper_id).subquery()
+        query = select(ScorecardRecord).join(sub, col(ScorecardRecord.id) == sub.c.last_id)
+        return {row.paper_id: row for row in session.exec(query)}
+    ids = list(paper_ids)
+    if not ids:
+        return {}
+    row_ids = [last_id for _, last_id in session.exec(
+        newest.where(col(ScorecardRecord.paper_id).in_(ids)).group_by(ScorecardRecord.paper_id))]
+    rows: dict[int, ScorecardRecord] = {}
+    with pinned_bodies(gather_bodies(session.connection(), ScorecardRecord, row_ids)):
+        for start in range(0, len(row_ids), 500):
+            query = select(ScorecardRecord).where(
+                col(ScorecardRecord.id).in_(row_ids[start:start + 500]))
+            rows.update({row.paper_id: row for row in session.exec(query)})
+    return rows
 
 
 def score_history(session: Session, paper_id: int) -> list[ScorecardRecord]:

@@ -200,7 +200,7 @@ def run_audit(
     run = _AuditRun(engine, sources, weights, audit, progress, chunk_size,
                     concurrency_per_service, stop, discovery)
     run.last_known_days = last_known_days
-    with _signals_request_stop(run), _heartbeat(engine, audit.id):
+    with _signals_request_stop(run), heartbeat(engine, audit.id):
         try:
             try:
                 run.work()
@@ -640,11 +640,12 @@ def _signals_request_stop(run: _AuditRun) -> Iterator[None]:
 
 
 @contextmanager
-def _heartbeat(engine: Engine, audit_id: int) -> Iterator[None]:
+def heartbeat(engine: Engine, audit_id: int) -> Iterator[None]:
     """Refresh the audit's heartbeat every HEARTBEAT_SECONDS from a background thread.
 
     Chunks can take longer than the staleness window (rate-limit waits), and a live audit must
-    never look dead to `--resume`.
+    never look dead to `--resume`; a distributed audit's liveness, which keeps a second audit
+    from starting, is the heartbeat its workers keep while they run its chunks.
     """
     stop = threading.Event()
 

@@ -12,18 +12,16 @@ it again with the figures complete, so the end is the same whatever the order.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker.auditing import HEARTBEAT_SECONDS, ChunkCost, run_audit_chunk
+from tracker.auditing import ChunkCost, heartbeat, run_audit_chunk
 from tracker.service_health import degraded_reason, service_health
 from tracker.sources import SourceSet
 from tracker.store import audits as store
@@ -77,7 +75,7 @@ def run_chunk(
                  "gone" if audit is None else audit.status, len(paper_ids))
         return None
     started = time.monotonic()
-    with _heartbeat(state.engine, audit_id):
+    with heartbeat(state.engine, audit_id):
         cost = run_audit_chunk(
             state.engine, state.sources, weights, audit, paper_ids,
             concurrency_per_service=state.concurrency_per_service,
@@ -130,27 +128,3 @@ def _added(recorded: Mapping[str, Any], more: Mapping[str, Any]) -> dict[str, An
     total: Counter[str] = Counter(dict(recorded))
     total.update(dict(more))
     return {name: value for name, value in sorted(total.items()) if value}
-
-
-@contextmanager
-def _heartbeat(engine: Engine, audit_id: int) -> Iterator[None]:
-    """Keep the audit's heartbeat fresh while a chunk runs (a distributed audit's liveness,
-    which keeps a second audit from starting, is its heartbeat)."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        while not stop.wait(HEARTBEAT_SECONDS):
-            try:
-                with transaction(engine) as session:
-                    store.beat(session, audit_id)
-            except Exception:  # a missed beat is retried at the next one
-                log.debug("audit #%s: heartbeat not written", audit_id, exc_info=True)
-
-    thread = threading.Thread(target=beat, name=f"audit-{audit_id}-chunk-heartbeat",
-                              daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=5)

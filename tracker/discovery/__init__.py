@@ -36,11 +36,13 @@ from tracker.discovery.identify import (
     identify,
 )
 from tracker.discovery.pages import (
+    PageLinks,
     is_code_repository,
     is_hub_entry,
     is_project_page,
     linked_from,
     prefetch,
+    unread_card,
 )
 from tracker.discovery.rules import (
     BACKLINK_PROVENANCES,
@@ -449,6 +451,7 @@ def _card_step(
         read = linked_from(engine, sources, entry, audit_id=audit_id)
         if read.observation is not None and entry.id is not None:
             summary.observed[entry.id] = read.observation
+        _note_unread_card(summary, paper_id, entry, read)
         proposals += _artefact_proposals(read.contexts, "hf-card", identity)
     _write(engine, paper_id, proposals, settings, summary)
     own = {link.url for link in links if is_code_repository(link) or is_project_page(link)}
@@ -459,6 +462,7 @@ def _card_step(
         if not is_hub_entry(candidate) or candidate.provenance not in BACKLINK_PROVENANCES:
             continue
         read = linked_from(engine, sources, candidate, audit_id=audit_id)
+        _note_unread_card(summary, paper_id, candidate, read)
         if not card_links_back(read.contexts, own):
             continue
         card = read_text(read.facts.get("card"))
@@ -466,6 +470,17 @@ def _card_step(
                                  read.facts.get("card_data"), own_entries)
         if copy is None:
             _promote_backlinked(engine, candidate, summary)
+
+
+def _note_unread_card(summary: DiscoverySummary, paper_id: int, entry: Link,
+                      read: PageLinks) -> None:
+    """A card that could not be read leaves the paper's discovery incomplete: what it would
+    have linked is unknown, so a release criterion that finds nothing is withheld, not failed."""
+    reason = unread_card(entry, read)
+    if reason is not None:
+        summary.failures.append(reason)
+        summary.incomplete.add(paper_id)
+        summary.gaps.setdefault(paper_id, reason)
 
 
 def _candidate_links(engine: Engine, paper_id: int) -> list[Link]:

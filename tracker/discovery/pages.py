@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from checks.classify.artefact_links import LinkContext, links_in_html, links_in_markdown
 from checks.classify.readme import analyse_readme
-from tracker.kernel import read_text
+from tracker.kernel import INCONCLUSIVE, read_text
 from tracker.links import LinkKind
 from tracker.observing import observe_links
 from tracker.sources import SourceSet
@@ -43,6 +43,7 @@ class PageLinks:
     observation: Observation | None = None
     contexts: list[LinkContext] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)  # what was read (readable only)
+    status: LinkStatus | None = None  # of the observation read (None: nothing observed)
 
 
 def is_project_page(link: Link) -> bool:
@@ -110,7 +111,7 @@ def linked_from(
         readable = previous.status in _READABLE
         urls = _urls(link, previous.facts) if readable else None
         return PageLinks(urls or [], None, _contexts(link, previous.facts) if readable else [],
-                         dict(previous.facts) if readable else {})
+                         dict(previous.facts) if readable else {}, previous.status)
     source = sources.source_for(link.kind)
     if source is None:
         return PageLinks([])
@@ -120,7 +121,18 @@ def linked_from(
     readable = observation.status in _READABLE
     return PageLinks((_urls(link, observation.facts) if readable else None) or [], observation,
                      _contexts(link, observation.facts) if readable else [],
-                     dict(observation.facts) if readable else {})
+                     dict(observation.facts) if readable else {}, observation.status)
+
+
+def unread_card(link: Link, read: PageLinks) -> str | None:
+    """Why a Hub entry's card, which may link the paper's artefacts, was not read (None: it
+    was, or there is none to read: no card, or a gate that keeps it)."""
+    if read.status is None or read.status in INCONCLUSIVE:
+        return f"the card of {link.url} could not be read (the Hub did not answer)"
+    card_error = read.facts.get("card_error")
+    if card_error and not str(card_error).startswith("gated"):
+        return f"the card of {link.url} could not be read ({card_error})"
+    return None
 
 
 def _contexts(link: Link, facts: dict[str, object]) -> list[LinkContext]:

@@ -425,3 +425,31 @@ def test_a_paper_whose_discovery_failed_is_not_graded_f_for_missing_links(
     assert "HTTP 503" in card.withheld
     code = card.findings["code_available"]
     assert code.outcome == "unavailable" and "links it would have found" in code.evidence[-1]
+
+
+def test_a_card_that_could_not_be_read_withholds_the_data_it_might_have_linked(
+    db_url: str, clients: DiscoveryClients, fake_hub: FakeHub, fake_github: FakeGitHub,
+) -> None:
+    """The model card would have linked the dataset: while it cannot be read, data_released
+    is unavailable with the reason, never failed; what was seen (the weights) stands."""
+    from tracker.checking import check_paper
+    from tracker.discovery import Discovery
+    from tracker.scoring import DEFAULT_WEIGHTS
+
+    fake_github.add_repo("vislab", "sharpnet",
+                         readme="# SharpNet\nWeights: https://huggingface.co/vislab/sharpnet\n")
+    fake_hub.add_model("vislab/sharpnet", files={"model.safetensors": 900_000_000}, card_text=(
+        "# SharpNet\n\n## Our dataset\n\nWe release SharpDepth-100k: "
+        "[data](https://huggingface.co/datasets/vislab/sharpdepth-100k).\n"))
+    fake_hub.add_dataset("vislab/sharpdepth-100k", files={"train.parquet": 40_000_000})
+    fake_hub.faults.only_paths = "/resolve/"
+    fake_hub.faults.fail_next, fake_hub.faults.fail_status = 10, 503
+    engine = open_store(db_url)
+
+    blind = check_paper(engine, clients.sources, "https://github.com/vislab/sharpnet",
+                        DEFAULT_WEIGHTS, discovery=Discovery(clients, SETTINGS))
+
+    data = blind.scorecard.findings["data_released"]
+    assert data.outcome == "unavailable"
+    assert blind.scorecard.withheld is not None and "card of" in blind.scorecard.withheld
+    assert blind.scorecard.findings["weights_released"].outcome == "pass"  # seen: it stands
